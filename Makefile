@@ -1,0 +1,56 @@
+# Two verbs for a newcomer: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app alliance_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PO_FILES := $(wildcard alliance_app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test translations messages clean-venv
+
+run: $(VENV)/.installed $(MO_FILES) instance/config.py
+	$(FLASK) db upgrade
+	@if $(FLASK) db-is-empty; then $(FLASK) demo-data; fi
+	@echo ""
+	@echo "  Alliance app: http://$(HOST):$(PORT)/"
+	@echo "  Demo login:   admin@example.org / alliance-demo  (also staff@example.org, member@example.org)"
+	@echo ""
+	@# Plain HTTP on this machine: the production cookie flag `Secure` would block the login.
+	ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false \
+		$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+test: $(VENV)/.installed-test $(MO_FILES)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+translations: $(MO_FILES)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ --statistics 2>&1 | tail -1
+
+# Refresh the catalogues after changing user-facing strings; then translate what is new.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o alliance_app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i alliance_app/translations/messages.pot -d alliance_app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/fill_source_catalogue.py
+
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('# Created by make run. Settings for this installation only.'); print('SECRET_KEY = %r' % secrets.token_urlsafe(48))" > $@
+	@echo "Wrote $@ with a new random SECRET_KEY."
+
+clean-venv:
+	rm -rf $(VENV)

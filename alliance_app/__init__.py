@@ -1,0 +1,110 @@
+"""The alliance secretariat's application."""
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = REPO_ROOT / "instance"
+
+
+class ConfigurationError(SystemExit):
+    """Stops start-up with one line on stderr and exit status 1, no traceback."""
+
+
+def _load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then the environment, then tests:
+    complete before any extension is initialised."""
+    app.config.from_object("alliance_app.config")
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("ALLIANCE")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'alliance.db'}"
+    key = app.config.get("SECRET_KEY") or ""
+    if not (app.debug or app.testing) and len(key) < app.config["MIN_SECRET_KEY_LENGTH"]:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to at least %d characters (environment or instance/config.py)."
+            % app.config["MIN_SECRET_KEY_LENGTH"]
+        )
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ALLIANCE_INSTANCE_PATH", str(DEFAULT_INSTANCE)),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    _load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import database, errors, security
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from .i18n import select_locale
+
+    database.configure_engine_options(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    _init_login(app, login_manager)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from . import models  # noqa: F401  every model, for Alembic and the audit listener
+    from .accounts import bp as accounts_bp
+    from .audit import bp as audit_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(audit_bp)
+
+    from . import api
+
+    api.init_app(app)
+
+    from . import cli, templating
+
+    cli.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask import abort, redirect, request, url_for
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .extensions import db
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        if request.path.startswith("/api/"):
+            return None  # the API trusts bearer tokens only
+        user = db.session.scalar(select(User).where(User.session_token == session_token))
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            abort(401)
+        from flask import flash
+
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

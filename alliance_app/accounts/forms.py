@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from .models import Role
+from .services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me logged in on this computer"))
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"),
+                                 validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))])
+    submit = SubmitField(_l("Change password"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)],
+                       description=_l("What the token is for, e.g. the system that uses it."))
+    submit = SubmitField(_l("Create token"))
+
+
+ROLE_CHOICES = [
+    (Role.staff.value, _l("Secretariat staff")),
+    (Role.admin.value, _l("Secretariat administrator")),
+    (Role.member.value, _l("Member representative")),
+]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    organization_id = SelectField(_l("Organization"), coerce=lambda v: int(v) if v else None,
+                                  validate_choice=False,
+                                  description=_l("Only for member representatives."))
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    submit = SubmitField(_l("Create user"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    submit = SubmitField(_l("Set password"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts: CSRF-protected, no fields."""
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,131 @@
+"""Users, API tokens and the failed-login record used for throttling."""
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Optional
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import TimestampMixin, UTCDateTime, utcnow
+from ..enums import StrEnum, enum_column_type
+from ..extensions import db
+from ..members.models import Organization
+
+
+class Role(StrEnum):
+    admin = "admin"
+    staff = "staff"
+    member = "member"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"password_hash"})
+    __audit_ignore__ = frozenset({"session_token", "last_login_at"})
+    __table_args__ = (
+        # A member account represents exactly one organization; secretariat accounts none.
+        CheckConstraint(
+            "(role = 'member' AND organization_id IS NOT NULL)"
+            " OR (role <> 'member' AND organization_id IS NULL)",
+            name="member_has_organization",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, "role"))
+    organization_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    # Flask-Login's "alternative token": the cookie carries this, not the id,
+    # so rotating it ends every session captured before.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    locale: Mapped[Optional[str]] = mapped_column(String(10))
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Optional[Organization]] = relationship()
+
+    def __str__(self) -> str:
+        return self.email
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role in (Role.admin, Role.staff)
+
+    @property
+    def is_member(self) -> bool:
+        return self.role == Role.member
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"token_hash"})
+    __audit_ignore__ = frozenset({"last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Only the SHA-256 of the token is stored; the token is shown once.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(db.Model):
+    """One failed login; counted per account and per address inside a window."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

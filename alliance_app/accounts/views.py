@@ -1,0 +1,188 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..members.models import Organization
+from ..permissions import admin_required, login_required
+from ..security import is_safe_next
+from . import bp, services
+from .forms import ChangePasswordForm, ConfirmForm, LoginForm, ResetPasswordForm, TokenForm, UserForm
+from .models import User
+
+
+def _home_for(user) -> str:
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.LoginThrottled as exc:
+            minutes = max(1, int(exc.retry_after.total_seconds() // 60) + 1)
+            form.form_errors.append(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes))
+            status = 429
+        else:
+            db.session.commit()
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                target = form.next.data if is_safe_next(form.next.data) else _home_for(user)
+                return redirect(target)
+            form.form_errors.append(_("The email or password is not correct."))
+            status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.logout_user_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _render_profile(status=200, **forms):
+    forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("token_form", TokenForm())
+    return render_template("accounts/profile.html", tokens=services.user_tokens(current_user),
+                           revoke_form=ConfirmForm(), **forms), status
+
+
+@bp.route("/account")
+@login_required
+def profile():
+    return _render_profile()
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            # The old session token is dead; sign this browser in with the new one.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _render_profile(422, password_form=form)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        token, secret = services.create_api_token(current_user, form.name.data)
+        db.session.commit()
+        return _render_profile(201, new_token=secret, token_form=TokenForm(formdata=None))
+    return _render_profile(422, token_form=form)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+# --- administration of users -------------------------------------------------
+
+@bp.route("/admin/users")
+@admin_required
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("accounts/users.html", users=rows, action_form=ConfirmForm())
+
+
+def _organization_choices():
+    orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
+    return [("", "—")] + [(str(org_id), name) for org_id, name in orgs]
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user():
+    form = UserForm()
+    form.organization_id.choices = _organization_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.password.data, form.role.data,
+                                        name=form.name.data, organization_id=form.organization_id.data)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The user %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/user_form.html", form=form), status
+
+
+def _user_or_404(user_id) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate_user(user_id):
+    return _set_active(user_id, False)
+
+
+@bp.route("/admin/users/<int:user_id>/activate", methods=["POST"])
+@admin_required
+def activate_user(user_id):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id, active):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_active(user, active, current_user)
+    except ServiceError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("accounts.users"))
+    db.session.commit()
+    message = _("%(email)s can log in again.", email=user.email) if active else \
+        _("%(email)s has been deactivated and signed out.", email=user.email)
+    flash(message, "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def reset_password(user_id):
+    user = _user_or_404(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        if user.id == current_user.id:
+            login_user(user)
+        flash(_("The password of %(email)s has been set; their sessions have ended.", email=user.email),
+              "success")
+        return redirect(url_for("accounts.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset_password.html", form=form, user=user), status

@@ -1,0 +1,62 @@
+"""The JSON API under /api/v1/, authenticated by bearer tokens only: a browser
+session never authorises an API call, so the API needs no CSRF token."""
+import marshmallow as ma
+from flask import Flask, abort, g, request
+from flask_smorest import Api
+
+from ..extensions import csrf, db
+
+API_PREFIX = "/api/v1"
+
+
+class ApiErrorSchema(ma.Schema):
+    status = ma.fields.Integer(metadata={"description": "HTTP status"})
+    error = ma.fields.String(metadata={"description": "Short name of the error"})
+    message = ma.fields.String(metadata={"description": "What went wrong, in the request's language"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Messages per field, when input was refused"},
+    )
+
+
+class AllianceApi(Api):
+    ERROR_SCHEMA = ApiErrorSchema
+
+    def _register_error_handlers(self):
+        """errors.py answers for the whole app, in JSON under /api/."""
+
+
+api = AllianceApi()
+
+
+def authenticate_api_request():
+    from flask_login import AnonymousUserMixin
+
+    from ..accounts.services import user_for_token
+
+    if not request.path.startswith("/api/"):
+        return None
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            abort(401)
+        db.session.commit()  # last_used_at, written before the endpoint's own transaction
+        g.api_user = user
+    # Flask-Login reads the request's user from g._login_user: setting it here
+    # keeps the browser session (cookie) out of API authorisation entirely.
+    g._login_user = g.api_user or AnonymousUserMixin()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    api.init_app(app)
+    app.before_request(authenticate_api_request)
+
+    from . import me
+
+    for blp in (me.blp,):
+        csrf.exempt(blp)
+        api.register_blueprint(blp)

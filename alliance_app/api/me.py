@@ -1,0 +1,39 @@
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..permissions import login_required
+from . import API_PREFIX, ApiErrorSchema
+
+blp = Blueprint("api_me", __name__, url_prefix=API_PREFIX, description="The caller's own account")
+
+
+class OrganizationRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class MeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    email = ma.fields.String()
+    name = ma.fields.String()
+    role = ma.fields.String(metadata={"enum": ["admin", "staff", "member"]})
+    organization = ma.fields.Nested(OrganizationRefSchema, allow_none=True)
+    locale = ma.fields.String(allow_none=True)
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
+@login_required
+def me():
+    """The account the bearer token belongs to."""
+    user = current_user
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "organization": user.organization,
+        "locale": user.locale,
+    }

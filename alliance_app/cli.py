@@ -1,0 +1,80 @@
+"""flask --app alliance_app <command>. Commands call the same services as views."""
+import sys
+
+import click
+from flask import Flask, g
+from sqlalchemy import select
+
+from .errors import ServiceError
+from .extensions import db
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", required=True, help="Login email.")
+    @click.option("--role", required=True, type=click.Choice(["admin", "staff", "member"]))
+    @click.option("--organization", "organization_id", type=int, help="Organization id (members only).")
+    @click.option("--name", default="", help="Display name.")
+    def create_user_command(email, role, organization_id, name):
+        """Create a user; the password is read from standard input."""
+        from .accounts.services import create_user
+
+        if role != "member" and organization_id is not None:
+            _fail("--organization is only for member accounts.")
+        password = _read_password()
+        try:
+            user = create_user(email, password, role, name=name, organization_id=organization_id)
+        except ServiceError as exc:
+            db.session.rollback()
+            _fail(str(exc.message))
+        db.session.commit()
+        click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+    @app.cli.command("create-token")
+    @click.option("--email", required=True)
+    @click.option("--name", default="cli", help="What the token is for.")
+    def create_token_command(email, name):
+        """Create an API token and print it once."""
+        from .accounts.models import User
+        from .accounts.services import create_api_token, normalize_email
+
+        user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+        if user is None:
+            _fail(f"No user with the email {email}.")
+        if not user.active:
+            _fail(f"The user {user.email} is deactivated.")
+        g.cli_actor = user
+        try:
+            _token, secret = create_api_token(user, name)
+        except ServiceError as exc:
+            _fail(str(exc.message))
+        db.session.commit()
+        click.echo(secret)
+
+    @app.cli.command("demo-data")
+    def demo_data_command():
+        """Load the reference alliance (safe to run twice)."""
+        from .demo import load_demo_data
+
+        summary = load_demo_data()
+        db.session.commit()
+        for line in summary:
+            click.echo(line)
+
+    @app.cli.command("db-is-empty")
+    def db_is_empty_command():
+        """Exit 0 when no user exists yet (used by `make run`)."""
+        from .accounts.models import User
+
+        sys.exit(0 if db.session.scalar(select(User.id).limit(1)) is None else 1)

@@ -1,0 +1,54 @@
+"""Default settings. Secrets and per-site values come from instance/config.py
+or the environment (SECRET_KEY, DATABASE_URL, ALLIANCE_*), never from here."""
+from datetime import timedelta
+
+SECRET_KEY = None
+SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: instance/alliance.db
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Production-safe cookies; `make run` relaxes *_SECURE for a plain-HTTP demo.
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "alliance_session"
+PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+REMEMBER_COOKIE_SECURE = True
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_DURATION = timedelta(days=14)
+REMEMBER_COOKIE_NAME = "alliance_remember"
+
+TRUSTED_HOSTS = None  # e.g. ["alliance.example.org"] in production
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+MIN_SECRET_KEY_LENGTH = 32
+PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; tests use a cheap one
+
+WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; forms left open all day still post
+
+BABEL_DEFAULT_LOCALE = "zh_CN"
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+LANGUAGES = ("zh_CN", "en")
+
+BOOTSTRAP_SERVE_LOCAL = True  # no CDN: customers run on intranets
+
+# Failed-login throttling: attempts allowed within the window.
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+
+# The JSON API and its OpenAPI document (flask-smorest).
+API_TITLE = "Alliance API"
+API_VERSION = "v1"
+OPENAPI_VERSION = "3.0.3"
+OPENAPI_URL_PREFIX = "/api/v1"
+OPENAPI_JSON_PATH = "openapi.json"
+API_SPEC_OPTIONS = {
+    "components": {
+        "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"},
+        }
+    },
+    "security": [{"bearerAuth": []}],
+}
+
+PAGE_SIZE = 50

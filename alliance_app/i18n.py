@@ -1,0 +1,18 @@
+"""Language choice: zh_CN by default, English on request, remembered in a cookie
+(and on the account of a signed-in user)."""
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+
+LANG_COOKIE = "alliance_lang"
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # CLI output and logs, like click's own messages
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""Member organizations: directory, applications, self-service."""

@@ -1,0 +1,33 @@
+"""Who may do what. Views and API endpoints declare their rule with these
+decorators, so the check runs before the handler body."""
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+from .extensions import login_manager
+
+
+def _require(predicate):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+login_required = _require(lambda user: True)
+admin_required = _require(lambda user: user.is_admin)
+secretariat_required = _require(lambda user: user.is_secretariat)
+member_required = _require(lambda user: user.is_member)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
