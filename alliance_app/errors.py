@@ -1,7 +1,8 @@
 """Error pages and JSON errors. No stack trace ever reaches a user."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -71,8 +72,12 @@ def error_response(status: int, message=None, fields: dict | None = None):
         if fields:
             body["errors"] = fields
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, title=TITLES.get(status, _("Error")),
-                           message=message), status
+    title = str(TITLES.get(status, _("Error")))
+    if request_ctx.url_adapter is None:
+        # The request never matched this site (e.g. an untrusted Host header):
+        # no URLs can be built, so answer without the layout.
+        return Response(f"{status} {title}: {message}", status, mimetype="text/plain")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ import contextvars
 import os
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
@@ -55,9 +56,10 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        from alliance_app.extensions import db
+        if has_app_context():  # not inside a redirect followed by the outer call
+            from alliance_app.extensions import db
 
-        db.session.rollback()
+            db.session.rollback()
         return response
 
 

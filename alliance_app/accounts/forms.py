@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
@@ -31,9 +32,9 @@ class TokenForm(FlaskForm):
 
 
 ROLE_CHOICES = [
-    (Role.staff.value, _l("Secretariat staff")),
-    (Role.admin.value, _l("Secretariat administrator")),
-    (Role.member.value, _l("Member representative")),
+    SelectChoice(Role.staff.value, _l("Secretariat staff")),
+    SelectChoice(Role.admin.value, _l("Secretariat administrator")),
+    SelectChoice(Role.member.value, _l("Member representative")),
 ]
 
 

@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..errors import ServiceError
 from ..extensions import db
@@ -117,7 +118,7 @@ def users():
 
 def _organization_choices():
     orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
-    return [("", "—")] + [(str(org_id), name) for org_id, name in orgs]
+    return [SelectChoice("", "—")] + [SelectChoice(str(org_id), name) for org_id, name in orgs]
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -1,0 +1,97 @@
+"""Every URL rule of the app, and what each kind of user gets from it.
+A rule missing from TABLE fails test_every_rule_is_in_the_table."""
+import pytest
+
+from alliance_app import create_app
+
+from . import factories
+from .conftest import TEST_SECRET, login
+
+ROLES = ("anon", "member_a", "member_b", "staff", "admin")
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+def expect(anon, member_a, member_b, staff, admin):
+    return dict(zip(ROLES, (anon, member_a, member_b, staff, admin)))
+
+
+PUBLIC = expect(200, 200, 200, 200, 200)
+SIGNED_IN = expect(LOGIN, 200, 200, 200, 200)
+ADMIN_ONLY = expect(LOGIN, 403, 403, 403, 200)
+API_SIGNED_IN = expect(401, 200, 200, 200, 200)
+
+# (endpoint, method): (url template filled from the fixtures, expected status per role)
+TABLE = {
+    ("main.index", "GET"): ("/", PUBLIC),
+    ("main.healthz", "GET"): ("/healthz", PUBLIC),
+    ("main.set_language", "POST"): ("/language", expect(302, 302, 302, 302, 302)),
+    ("static", "GET"): ("/static/css/app.css", PUBLIC),
+    ("bootstrap.static", "GET"): ("/bootstrap/static/css/bootstrap.min.css", PUBLIC),
+    ("accounts.login", "GET"): ("/login", PUBLIC),
+    # An empty form is refused, whoever sends it.
+    ("accounts.login", "POST"): ("/login", expect(422, 422, 422, 422, 422)),
+    ("accounts.logout", "POST"): ("/logout", expect(LOGIN, 302, 302, 302, 302)),
+    ("accounts.profile", "GET"): ("/account", SIGNED_IN),
+    ("accounts.change_password", "POST"): ("/account/password", expect(LOGIN, 422, 422, 422, 422)),
+    ("accounts.create_token", "POST"): ("/account/tokens", expect(LOGIN, 201, 201, 201, 201)),
+    # A token can only be revoked by its owner: the admin's token is "not found" for everyone else.
+    ("accounts.revoke_token", "POST"): ("/account/tokens/{admin_token_id}/revoke", expect(LOGIN, 404, 404, 404, 302)),
+    ("accounts.users", "GET"): ("/admin/users", ADMIN_ONLY),
+    ("accounts.create_user", "GET"): ("/admin/users/new", ADMIN_ONLY),
+    ("accounts.create_user", "POST"): ("/admin/users/new", expect(LOGIN, 403, 403, 403, 422)),
+    ("accounts.deactivate_user", "POST"): ("/admin/users/{member_b_id}/deactivate", expect(LOGIN, 403, 403, 403, 302)),
+    ("accounts.activate_user", "POST"): ("/admin/users/{member_b_id}/activate", expect(LOGIN, 403, 403, 403, 302)),
+    ("accounts.reset_password", "GET"): ("/admin/users/{member_b_id}/password", ADMIN_ONLY),
+    ("accounts.reset_password", "POST"): ("/admin/users/{member_b_id}/password", expect(LOGIN, 403, 403, 403, 422)),
+    ("audit.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
+    ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", PUBLIC),
+    ("api_me.me", "GET"): ("/api/v1/me", API_SIGNED_IN),
+}
+
+
+def _rules():
+    app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method
+
+
+def test_every_rule_is_in_the_table():
+    missing = sorted(set(_rules()) - set(TABLE))
+    assert not missing, f"Add these rules to the authorization table: {missing}"
+
+
+def test_the_table_has_no_stale_rows():
+    stale = sorted(set(TABLE) - set(_rules()))
+    assert not stale, f"These rows name rules that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(TABLE), ids=lambda key: f"{key[1]} {key[0]}")
+def test_access(client, people, role, key):
+    url_template, expected = TABLE[key]
+    method = key[1]
+    admin_token_secret = factories.token(people.admin)
+    from alliance_app.accounts.models import ApiToken
+    from alliance_app.extensions import db
+    from sqlalchemy import select
+
+    values = {
+        "admin_token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == people.admin.id)),
+        "member_b_id": people.member_b.id,
+    }
+    url = url_template.format(**values)
+    headers = {}
+    if role != "anon":
+        user = getattr(people, role)
+        if url.startswith("/api/"):
+            secret = admin_token_secret if role == "admin" else factories.token(user)
+            headers["Authorization"] = f"Bearer {secret}"
+        else:
+            login(client, user)
+    response = client.open(url, method=method, headers=headers)
+    assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
+    if expected[role] == LOGIN and role == "anon" and not url.startswith("/api/") and key[0] not in (
+        "main.set_language",
+    ):
+        assert "/login" in response.headers["Location"]
