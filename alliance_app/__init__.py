@@ -64,10 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import bp as accounts_bp
     from .audit import bp as audit_bp
     from .main import bp as main_bp
+    from .members import bp as members_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(members_bp)
 
     from . import api
 

@@ -18,17 +18,27 @@ log = logging.getLogger(__name__)
 class ServiceError(Exception):
     """A rule of the domain refused the request; `field` names the input at fault."""
 
-    def __init__(self, message, field: str | None = None, status: int = 422):
+    def __init__(self, message=None, field: str | None = None, status: int = 422,
+                 errors: dict[str, list] | None = None):
+        self.errors = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
+        if field and message is not None:
+            self.errors.setdefault(field, []).append(str(message))
+        if message is None:
+            message = next(iter(self.errors.values()))[0] if self.errors else MESSAGES[422]
         super().__init__(str(message))
         self.message = message
         self.field = field
         self.status = status
 
     def apply_to_form(self, form) -> None:
-        target = getattr(form, self.field, None) if self.field else None
-        if target is not None:
-            target.errors = list(target.errors) + [str(self.message)]
-        else:
+        """Put each message at its field; messages for fields the form lacks go on top."""
+        for name, messages in self.errors.items():
+            target = getattr(form, name, None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = list(target.errors) + messages
+            else:
+                form.form_errors.extend(messages)
+        if not self.errors:
             form.form_errors.append(str(self.message))
 
 
@@ -88,8 +98,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
-        fields = {exc.field: [str(exc.message)]} if exc.field else None
-        return error_response(exc.status, exc.message, fields)
+        return error_response(exc.status, exc.message, exc.errors or None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -31,3 +31,15 @@ member_required = _require(lambda user: user.is_member)
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def load_for(model, object_id, can):
+    """The object, or 404; 403 when the current user may not use it (`can(obj, user)`)."""
+    from .extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if not can(obj, current_user):
+        abort(403)
+    return obj

@@ -28,4 +28,6 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    # One unambiguous form in both languages (CLDR's short English form has a two-digit year).
+    app.jinja_env.filters["datetime"] = \
+        lambda value, fmt="yyyy-MM-dd HH:mm": format_datetime(value, fmt) if value else ""

@@ -19,6 +19,8 @@ PUBLIC = expect(200, 200, 200, 200, 200)
 SIGNED_IN = expect(LOGIN, 200, 200, 200, 200)
 ADMIN_ONLY = expect(LOGIN, 403, 403, 403, 200)
 API_SIGNED_IN = expect(401, 200, 200, 200, 200)
+SECRETARIAT = expect(LOGIN, 403, 403, 200, 200)
+OWN_ORG = expect(LOGIN, 200, 403, 200, 200)  # org A's pages
 
 # (endpoint, method): (url template filled from the fixtures, expected status per role)
 TABLE = {
@@ -44,9 +46,50 @@ TABLE = {
     ("accounts.reset_password", "GET"): ("/admin/users/{member_b_id}/password", ADMIN_ONLY),
     ("accounts.reset_password", "POST"): ("/admin/users/{member_b_id}/password", expect(LOGIN, 403, 403, 403, 422)),
     ("audit.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
+    # Member organizations
+    ("members.directory", "GET"): ("/members", PUBLIC),
+    ("members.apply", "GET"): ("/members/apply", expect(200, 302, 302, 302, 302)),
+    ("members.apply", "POST"): ("/members/apply", expect(422, 302, 302, 302, 302)),
+    ("members.application_status", "GET"): ("/members/application", expect(LOGIN, 302, 302, 403, 403)),
+    ("members.my_organization", "GET"): ("/my/organization", expect(LOGIN, 302, 302, 403, 403)),
+    ("members.organization_list", "GET"): ("/admin/organizations", SECRETARIAT),
+    ("members.organization_create", "GET"): ("/admin/organizations/new", SECRETARIAT),
+    ("members.organization_create", "POST"): ("/admin/organizations/new", expect(LOGIN, 403, 403, 422, 422)),
+    ("members.organization_detail", "GET"): ("/organizations/{org_a_id}", OWN_ORG),
+    ("members.organization_edit", "GET"): ("/organizations/{org_a_id}/edit", OWN_ORG),
+    # An empty edit form keeps the current values (WTForms falls back to the object).
+    ("members.organization_edit", "POST"): ("/organizations/{org_a_id}/edit", expect(LOGIN, 302, 403, 302, 302)),
+    ("members.organization_status", "POST"): ("/organizations/{org_a_id}/status", expect(LOGIN, 403, 403, 422, 422)),
+    ("members.contact_create", "GET"): ("/organizations/{org_a_id}/contacts/new", OWN_ORG),
+    ("members.contact_create", "POST"): ("/organizations/{org_a_id}/contacts/new", expect(LOGIN, 422, 403, 422, 422)),
+    ("members.contact_edit", "GET"): ("/organizations/{org_a_id}/contacts/{contact_a_id}/edit", OWN_ORG),
+    ("members.contact_edit", "POST"): ("/organizations/{org_a_id}/contacts/{contact_a_id}/edit",
+                                       expect(LOGIN, 302, 403, 302, 302)),
+    ("members.contact_delete", "POST"): ("/organizations/{org_a_id}/contacts/{contact_a_id}/delete",
+                                         expect(LOGIN, 302, 403, 302, 302)),
+    ("members.application_list", "GET"): ("/admin/applications", SECRETARIAT),
+    ("members.application_approve", "POST"): ("/admin/applications/{applicant_id}/approve",
+                                              expect(LOGIN, 403, 403, 302, 302)),
+    ("members.application_reject", "POST"): ("/admin/applications/{applicant_id}/reject",
+                                             expect(LOGIN, 403, 403, 302, 302)),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", PUBLIC),
     ("api_me.me", "GET"): ("/api/v1/me", API_SIGNED_IN),
 }
+
+
+def _collect_rows_from_other_modules():
+    """Test modules of a domain may add their rows as AUTHZ_ROWS (same shape as TABLE)."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name.startswith("test_") and info.name != "test_authorization":
+            module = importlib.import_module(f"tests.{info.name}")
+            TABLE.update(getattr(module, "AUTHZ_ROWS", {}))
+
+
+_collect_rows_from_other_modules()
 
 
 def _rules():
@@ -79,6 +122,9 @@ def test_access(client, people, role, key):
     values = {
         "admin_token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == people.admin.id)),
         "member_b_id": people.member_b.id,
+        "org_a_id": people.org_a.id,
+        "contact_a_id": people.contact_a.id,
+        "applicant_id": people.applicant.id,
     }
     url = url_template.format(**values)
     headers = {}

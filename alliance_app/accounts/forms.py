@@ -9,19 +9,24 @@ from .services import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me logged in on this computer"))
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"),
-                                 validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+                                 validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                                 render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))])
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))
 
 

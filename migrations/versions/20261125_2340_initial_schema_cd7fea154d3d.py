@@ -1,8 +1,8 @@
-"""foundation accounts audit organizations
+"""initial schema
 
-Revision ID: f4423504a4b0
+Revision ID: cd7fea154d3d
 Revises: 
-Create Date: 2026-11-25 23:30:23.902853
+Create Date: 2026-11-25 23:40:40.118671
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import alliance_app.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'f4423504a4b0'
+revision = 'cd7fea154d3d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,18 +34,51 @@ def upgrade():
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('name_en', sa.String(length=300), nullable=True),
     sa.Column('short_name', sa.String(length=100), nullable=True),
     sa.Column('kind', sa.Enum('enterprise', 'university', 'research_institute', 'association', 'government_agency', 'financial', 'other', name='organization_kind', native_enum=False, create_constraint=True, length=26), nullable=False),
     sa.Column('uscc', sa.String(length=18), nullable=True),
+    sa.Column('uscc_exempt_reason', sa.String(length=200), nullable=True),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('province', sa.String(length=50), nullable=True),
+    sa.Column('city', sa.String(length=50), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('phone', sa.String(length=50), nullable=True),
+    sa.Column('legal_representative', sa.String(length=100), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('membership_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='membership_status', native_enum=False, create_constraint=True, length=18), nullable=False),
     sa.Column('tier', sa.Enum('chair', 'vice_chair', 'executive_director', 'director', 'member', name='tier', native_enum=False, create_constraint=True, length=26), nullable=True),
+    sa.Column('joined_on', sa.Date(), nullable=True),
     sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
-    sa.UniqueConstraint('name', name=op.f('uq_organizations_name')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_organizations_name_key')),
     sa.UniqueConstraint('uscc', name=op.f('uq_organizations_uscc'))
     )
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organizations_membership_status'), ['membership_status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organizations_province'), ['province'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organizations_short_name'), ['short_name'], unique=False)
+
+    op.create_table('contacts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('position', sa.String(length=100), nullable=True),
+    sa.Column('mobile', sa.String(length=20), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('is_main', sa.Boolean(), nullable=False),
+    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_contacts_organization_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts'))
+    )
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contacts_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('ix_contacts_organization_id_mobile', ['organization_id', 'mobile'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -104,11 +137,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_entries_object', ['object_type', 'object_id'], unique=False)
 
+    op.create_table('organization_status_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='from_status', native_enum=False, create_constraint=True, length=18), nullable=True),
+    sa.Column('to_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='to_status', native_enum=False, create_constraint=True, length=18), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_organization_status_changes_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_organization_status_changes_organization_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organization_status_changes'))
+    )
+    with op.batch_alter_table('organization_status_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_status_changes_organization_id'), ['organization_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('organization_status_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_status_changes_organization_id'))
+
+    op.drop_table('organization_status_changes')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entries_object')
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
@@ -124,6 +176,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_organization_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_index('ix_contacts_organization_id_mobile')
+        batch_op.drop_index(batch_op.f('ix_contacts_organization_id'))
+
+    op.drop_table('contacts')
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organizations_short_name'))
+        batch_op.drop_index(batch_op.f('ix_organizations_province'))
+        batch_op.drop_index(batch_op.f('ix_organizations_membership_status'))
+
     op.drop_table('organizations')
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index('ix_login_failures_email_at')

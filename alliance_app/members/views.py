@@ -1,0 +1,268 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..permissions import load_for, login_required, member_required, secretariat_required
+from . import bp, services
+from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
+                    StatusForm)
+from .labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
+from .models import Contact, MembershipStatus, Organization, tier_rank
+
+LIST_FILTERS = ("q", "kind", "status", "tier", "region", "sort")
+
+
+def _form_data(form, names=None) -> dict:
+    skip = {"submit", "csrf_token"}
+    return {f.name: f.data for f in form if f.name not in skip and (names is None or f.name in names)}
+
+
+def _initial_values(obj) -> dict:
+    """A record's values as a form shows them: enums as their values, no None in selects."""
+    values = {}
+    for column in obj.__table__.columns:
+        value = getattr(obj, column.key)
+        values[column.key] = value.value if hasattr(value, "value") else value
+    values["tier"] = values.get("tier") or ""
+    return values
+
+
+def _status_code() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def current_filters() -> dict:
+    return {key: request.args.get(key, "") for key in LIST_FILTERS if request.args.get(key)}
+
+
+# --- the secretariat's directory ------------------------------------------------------------
+
+@bp.route("/admin/organizations")
+@secretariat_required
+def organization_list():
+    filters = current_filters()
+    page = db.paginate(services.organization_query(filters), per_page=50, max_per_page=200, error_out=False)
+    # Contacts of the page in one query, whatever the page size.
+    ids = [org.id for org in page.items]
+    contacts = {}
+    if ids:
+        for contact in db.session.scalars(select(Contact).where(Contact.organization_id.in_(ids),
+                                                                Contact.is_main.is_(True))):
+            contacts[contact.organization_id] = contact
+    return render_template("members/list.html", page=page, filters=filters, main_contacts=contacts,
+                           regions=services.regions(), kinds=KIND_LABELS, statuses=STATUS_LABELS,
+                           tiers=TIER_LABELS)
+
+
+@bp.route("/admin/organizations/new", methods=["GET", "POST"])
+@secretariat_required
+def organization_create():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.create_organization(_form_data(form), current_user)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the directory.", name=org.name), "success")
+            return redirect(url_for("members.organization_detail", org_id=org.id))
+    return render_template("members/form.html", form=form, org=None), _status_code()
+
+
+@bp.route("/organizations/<int:org_id>")
+@login_required
+def organization_detail(org_id):
+    org = load_for(Organization, org_id, Organization.can_view)
+    if current_user.is_member and org.membership_status in (MembershipStatus.applicant, MembershipStatus.rejected):
+        return redirect(url_for("members.application_status"))
+    return render_template("members/detail.html", org=org, status_form=StatusForm(formdata=None),
+                           kinds=KIND_LABELS, statuses=STATUS_LABELS, tiers=TIER_LABELS)
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def organization_edit(org_id):
+    org = load_for(Organization, org_id, Organization.can_edit_profile)
+    form_class = OrganizationForm if current_user.is_secretariat else ProfileForm
+    form = form_class(data=_initial_values(org))
+    if form.validate_on_submit():
+        try:
+            services.update_organization(org, _form_data(form), current_user)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("members.organization_detail", org_id=org.id))
+    return render_template("members/form.html", form=form, org=org), _status_code()
+
+
+@bp.route("/organizations/<int:org_id>/status", methods=["POST"])
+@secretariat_required
+def organization_status(org_id):
+    org = load_for(Organization, org_id, Organization.can_view)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(org, form.status.data, form.reason.data, current_user,
+                                   tier=form.tier.data or None)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The membership status has been changed."), "success")
+            return redirect(url_for("members.organization_detail", org_id=org.id))
+    return render_template("members/detail.html", org=org, status_form=form, kinds=KIND_LABELS,
+                           statuses=STATUS_LABELS, tiers=TIER_LABELS), 422
+
+
+# --- contacts (secretariat, and a representative for its own organization) ---------------------
+
+def _contact_of(org_id, contact_id) -> Contact:
+    org = load_for(Organization, org_id, Organization.can_edit_profile)
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.organization_id != org.id:
+        from flask import abort
+
+        abort(404)
+    return contact
+
+
+@bp.route("/organizations/<int:org_id>/contacts/new", methods=["GET", "POST"])
+@login_required
+def contact_create(org_id):
+    org = load_for(Organization, org_id, Organization.can_edit_profile)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            services.add_contact(org, _form_data(form), current_user)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The contact has been added."), "success")
+            return redirect(url_for("members.organization_detail", org_id=org.id))
+    return render_template("members/contact_form.html", form=form, org=org, contact=None), _status_code()
+
+
+@bp.route("/organizations/<int:org_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@login_required
+def contact_edit(org_id, contact_id):
+    contact = _contact_of(org_id, contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        try:
+            services.update_contact(contact, _form_data(form), current_user)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The contact has been saved."), "success")
+            return redirect(url_for("members.organization_detail", org_id=org_id))
+    return render_template("members/contact_form.html", form=form, org=contact.organization,
+                           contact=contact), _status_code()
+
+
+@bp.route("/organizations/<int:org_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@login_required
+def contact_delete(org_id, contact_id):
+    contact = _contact_of(org_id, contact_id)
+    services.delete_contact(contact, current_user)
+    db.session.commit()
+    flash(_("The contact has been removed."), "success")
+    return redirect(url_for("members.organization_detail", org_id=org_id))
+
+
+# --- applications ----------------------------------------------------------------------------
+
+@bp.route("/members/apply", methods=["GET", "POST"])
+def apply():
+    if current_user.is_authenticated:
+        flash(_("You are logged in already; log out to apply for another organization."), "info")
+        return redirect(url_for("main.index"))
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        contact = {"name": form.contact_name.data, "position": form.contact_position.data,
+                   "mobile": form.contact_mobile.data, "email": form.contact_email.data}
+        account = {"email": form.account_email.data, "password": form.account_password.data}
+        try:
+            services.submit_application(_form_data(form, ApplicationForm.ORGANIZATION_FIELDS), contact, account)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your application has been received; log in with your email to follow it."),
+                  "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("members/apply.html", form=form), _status_code()
+
+
+@bp.route("/members/application")
+@member_required
+def application_status():
+    org = current_user.organization
+    if org.membership_status not in (MembershipStatus.applicant, MembershipStatus.rejected):
+        return redirect(url_for("members.organization_detail", org_id=org.id))
+    return render_template("members/application.html", org=org, statuses=STATUS_LABELS)
+
+
+@bp.route("/admin/applications")
+@secretariat_required
+def application_list():
+    return render_template("members/applications.html", applications=services.pending_applications(),
+                           approve_form=ApproveForm(formdata=None), reject_form=RejectForm(formdata=None),
+                           kinds=KIND_LABELS)
+
+
+@bp.route("/admin/applications/<int:org_id>/approve", methods=["POST"])
+@secretariat_required
+def application_approve(org_id):
+    org = load_for(Organization, org_id, Organization.can_view)
+    form = ApproveForm()
+    if form.validate_on_submit():
+        services.approve_application(org, current_user, tier=form.tier.data)
+        db.session.commit()
+        flash(_("%(name)s is now a member.", name=org.name), "success")
+    else:
+        flash(_("Choose a tier for the new member."), "danger")
+    return redirect(url_for("members.application_list"))
+
+
+@bp.route("/admin/applications/<int:org_id>/reject", methods=["POST"])
+@secretariat_required
+def application_reject(org_id):
+    org = load_for(Organization, org_id, Organization.can_view)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            services.reject_application(org, form.reason.data, current_user)
+        except ServiceError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("The application of %(name)s has been rejected.", name=org.name), "success")
+    else:
+        flash(_("Give the applicant a reason for the rejection."), "danger")
+    return redirect(url_for("members.application_list"))
+
+
+# --- members' own area and the public directory --------------------------------------------------
+
+@bp.route("/my/organization")
+@member_required
+def my_organization():
+    return redirect(url_for("members.organization_detail", org_id=current_user.organization_id))
+
+
+@bp.route("/members")
+def directory():
+    """Public: active members with their public details only."""
+    orgs = db.session.scalars(
+        select(Organization).where(Organization.membership_status == MembershipStatus.active)
+        .order_by(tier_rank(), Organization.name_key)
+    ).all()
+    return render_template("members/directory.html", orgs=orgs, tiers=TIER_LABELS, kinds=KIND_LABELS)
