@@ -43,7 +43,7 @@ translations: $(MO_FILES)
 
 # Refresh the catalogues after changing user-facing strings; then translate what is new.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o alliance_app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o alliance_app/translations/messages.pot --no-location --sort-output --ignore-dirs=".* __pycache__ build dist instance" .
 	$(BIN)/pybabel update -i alliance_app/translations/messages.pot -d alliance_app/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fill_source_catalogue.py
 

@@ -1,4 +1,5 @@
 """Both catalogues are complete and the language choice is remembered."""
+import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,11 @@ def _source_messages() -> set[str]:
     method_map = [("alliance_app/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     found = set()
+    # Babel's default filter skips folders starting with "_", such as templates/_macros.
+    skip = {".venv", ".git", "__pycache__", "build", "dist", "instance", "node_modules"}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map=method_map, keywords=keywords):
+            str(ROOT), method_map=method_map, keywords=keywords,
+            directory_filter=lambda path: os.path.basename(path) not in skip):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
