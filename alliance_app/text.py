@@ -14,11 +14,13 @@ def has_control_characters(value: str) -> bool:
 
 
 def clean_line(value: str | None) -> str:
-    """One line of text: NFKC, no invisible characters, single spaces, trimmed."""
+    """One line of text: NFKC, no invisible or control characters (PostgreSQL
+    refuses NUL outright), single spaces, trimmed. Services that must tell the
+    user about control characters check has_control_characters() first."""
     if value is None:
         return ""
     value = unicodedata.normalize("NFKC", str(value))
-    value = _INVISIBLE.sub("", value)
+    value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     return _SPACES.sub(" ", value).strip()
 
 
@@ -26,7 +28,7 @@ def clean_multiline(value: str | None) -> str:
     if value is None:
         return ""
     value = unicodedata.normalize("NFKC", str(value)).replace("\r\n", "\n")
-    value = _INVISIBLE.sub("", value)
+    value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     return "\n".join(line.rstrip() for line in value.split("\n")).strip()
 
 

@@ -289,3 +289,16 @@ def test_environment_overrides_instance_config(tmp_path, monkeypatch):
     assert app.config["PAGE_SIZE"] == 30
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'alliance.db'}"
     assert app.test_client().get("/", base_url="http://evil.example").status_code == 400
+
+
+@pytest.mark.parametrize("method, url, data", [
+    ("GET", "/admin/audit?actor=%25_%00&action=%00", None),
+    ("GET", "/admin/organizations?q=a%00b&region=%00", None),
+    ("POST", "/login", {"email": "a\x00b@example.com", "password": "x\x00y"}),
+    ("GET", "/members?x=%00", None),
+])
+def test_nul_bytes_never_reach_the_database(client, people, method, url, data):
+    """PostgreSQL refuses NUL in text outright; SQLite would hide the bug."""
+    login(client, people.admin)
+    response = client.open(url, method=method, data=data)
+    assert response.status_code in (200, 401), response.status_code

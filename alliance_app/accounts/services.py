@@ -1,7 +1,6 @@
 """Account services: authentication, users, passwords and API tokens.
 They flush, never commit: the request (or CLI command) commits once."""
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -13,6 +12,7 @@ from ..db import utcnow
 from ..errors import ServiceError
 from ..extensions import db
 from ..members.models import Organization
+from ..text import clean_line
 from .models import ApiToken, LoginFailure, Role, User, hash_token
 
 MIN_PASSWORD_LENGTH = 10
@@ -27,7 +27,7 @@ class LoginThrottled(Exception):
 
 
 def normalize_email(email: str) -> str:
-    return unicodedata.normalize("NFKC", email or "").strip().lower()
+    return clean_line(email).lower()
 
 
 def _dummy_hash() -> str:

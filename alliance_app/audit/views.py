@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..permissions import admin_required
+from ..text import clean_line
 from . import bp
 from .models import AuditEntry
 
@@ -12,7 +13,7 @@ PAGE_SIZE = 100
 @bp.route("/admin/audit")
 @admin_required
 def audit_log():
-    filters = {key: request.args.get(key, "").strip() for key in ("action", "object_type", "actor")}
+    filters = {key: clean_line(request.args.get(key))[:100] for key in ("action", "object_type", "actor")}
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if filters["action"]:
         query = query.where(AuditEntry.action == filters["action"])
