@@ -180,11 +180,20 @@ def test_status_change_needs_a_reason_and_is_kept_in_the_history(client, people,
 
 
 def test_impossible_status_changes_are_refused(client, people, db):
+    from alliance_app.errors import ServiceError
+    from alliance_app.members.services import change_status
+
     login(client, people.staff)
+    page = client.get(f"/organizations/{people.org_a.id}").get_data(as_text=True)
+    assert 'value="suspended"' in page and 'value="applicant"' not in page  # only possible moves offered
     response = client.post(f"/organizations/{people.org_a.id}/status",
                            data={"status": "applicant", "reason": "试试", "tier": ""})
     assert response.status_code == 422
-    assert "不能从“正式会员”变更为“申请中”" in response.get_data(as_text=True)
+    with pytest.raises(ServiceError) as refused:
+        change_status(db.session.get(Organization, people.org_a.id), "applicant", "试试", people.staff)
+    assert refused.value.status == 409
+    assert "cannot go from Active member to Applicant" in str(refused.value.message)
+    assert db.session.get(Organization, people.org_a.id).membership_status == MembershipStatus.active
 
 
 # --- applications -------------------------------------------------------------------------------

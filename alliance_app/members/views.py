@@ -79,8 +79,16 @@ def organization_detail(org_id):
     org = load_for(Organization, org_id, Organization.can_view)
     if current_user.is_member and org.membership_status in (MembershipStatus.applicant, MembershipStatus.rejected):
         return redirect(url_for("members.application_status"))
-    return render_template("members/detail.html", org=org, status_form=StatusForm(formdata=None),
+    return render_template("members/detail.html", org=org, status_form=_status_form(org, formdata=None),
                            kinds=KIND_LABELS, statuses=STATUS_LABELS, tiers=TIER_LABELS)
+
+
+def _status_form(org, **kwargs) -> StatusForm:
+    """Offers only the statuses this organization can move to."""
+    form = StatusForm(**kwargs)
+    allowed = services.TRANSITIONS[org.membership_status]
+    form.status.choices = [choice for choice in form.status.choices if choice.value in allowed]
+    return form
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -105,7 +113,7 @@ def organization_edit(org_id):
 @secretariat_required
 def organization_status(org_id):
     org = load_for(Organization, org_id, Organization.can_view)
-    form = StatusForm()
+    form = _status_form(org)
     if form.validate_on_submit():
         try:
             services.change_status(org, form.status.data, form.reason.data, current_user,
