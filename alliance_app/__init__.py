@@ -1,6 +1,5 @@
 """The alliance secretariat's application."""
 import os
-import sys
 from pathlib import Path
 
 from flask import Flask
@@ -63,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  every model, for Alembic and the audit listener
     from .accounts import bp as accounts_bp
     from .audit import bp as audit_bp
+    from .events import bp as events_bp
     from .main import bp as main_bp
     from .members import bp as members_bp
 
@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(events_bp)
 
     from . import api
 

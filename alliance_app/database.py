@@ -1,5 +1,5 @@
 """Engine settings per database: SQLite gets WAL, a busy timeout and foreign keys."""
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -25,5 +25,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is safe with WAL (a power cut may lose the last commits, never corrupts);
+    # the test suite turns syncing off altogether.
+    synchronous = current_app.config.get("SQLITE_SYNCHRONOUS", "NORMAL") if has_app_context() else "NORMAL"
+    cursor.execute(f"PRAGMA synchronous={'OFF' if synchronous == 'OFF' else 'NORMAL'}")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()

@@ -141,7 +141,11 @@ def load_demo_data() -> list[str]:
                             "province": province, "city": city},
                            {"name": person, "mobile": mobile, "position": "总经理"},
                            {"email": email, "password": DEMO_PASSWORD})
+    from .db import utcnow
+    from .demo_events import load_demo_events
+
+    db.session.flush()
     return [
         f"Organizations: {created} created, {len(ORGANIZATIONS) - created} already there.",
         f"Users: {users} created.",
-    ]
+    ] + load_demo_events(utcnow())

@@ -2,3 +2,6 @@
 from .accounts.models import ApiToken, LoginFailure, User  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .members.models import Contact, Organization, StatusChange  # noqa: F401
+from .members.import_models import ImportBatch  # noqa: F401
+from .events.models import (AgendaItem, AgendaParticipant, Event, EventOrganizer,  # noqa: F401
+                            EventSession, Person)

@@ -14,12 +14,13 @@ def has_control_characters(value: str) -> bool:
 
 
 def clean_line(value: str | None) -> str:
-    """One line of text: NFKC, no invisible or control characters (PostgreSQL
-    refuses NUL outright), single spaces, trimmed. Services that must tell the
-    user about control characters check has_control_characters() first."""
+    """One line of text: NFC (full-width Chinese punctuation such as ，and ：
+    stays as typed), no invisible or control characters (PostgreSQL refuses NUL
+    outright), single spaces, trimmed. Services that must tell the user about
+    control characters check has_control_characters() first."""
     if value is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(value))
+    value = unicodedata.normalize("NFC", str(value))
     value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     return _SPACES.sub(" ", value).strip()
 
@@ -27,11 +28,17 @@ def clean_line(value: str | None) -> str:
 def clean_multiline(value: str | None) -> str:
     if value is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(value)).replace("\r\n", "\n")
+    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
     value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     return "\n".join(line.rstrip() for line in value.split("\n")).strip()
 
 
+def clean_code(value: str | None) -> str:
+    """Codes, numbers and addresses typed with full-width characters (１３８，ＡＢ)
+    become their ASCII forms (NFKC)."""
+    return clean_line(unicodedata.normalize("NFKC", str(value))) if value is not None else ""
+
+
 def comparison_key(value: str | None) -> str:
-    """Equal for look-alikes: case, width, spaces and invisible characters ignored."""
-    return clean_line(value).casefold().replace(" ", "")
+    """Equal for look-alikes: width (NFKC), case, spaces and invisible characters ignored."""
+    return clean_code(value).casefold().replace(" ", "")

@@ -35,17 +35,23 @@ def _empty_all_tables(db):
             connection.execute(table.delete())
 
 
-@pytest.fixture
-def app_config(database_url, tmp_path):
+def base_config(database_url) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SQLITE_SYNCHRONOUS": "OFF",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
     }
+
+
+@pytest.fixture
+def app_config(database_url):
+    """The test configuration, for tests that build an app of their own."""
+    return base_config(database_url)
 
 
 class IsolatedClient(FlaskClient):
@@ -63,18 +69,40 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app(app_config)
+@pytest.fixture(scope="session")
+def shared_app(database_url, tmp_path_factory):
+    """One app for the whole run: building one (blueprints, OpenAPI spec) costs
+    more than most tests. Tests that need routes or settings of their own build
+    their own app with create_app(app_config)."""
+    import os
+
+    os.environ["ALLIANCE_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    application = create_app(base_config(database_url))
     application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture
+def app(shared_app):
+    """The shared app in a fresh app context; its settings are restored and every
+    table is emptied after the test."""
     from alliance_app.extensions import db
 
-    with application.app_context():
-        yield application
+    saved_config = dict(shared_app.config)
+    with shared_app.app_context():
+        yield shared_app
         db.session.remove()
         _empty_all_tables(db)
-        db.engine.dispose()
+    shared_app.config.clear()
+    shared_app.config.update(saved_config)
+
+
+def make_app(config: dict, instance_path, monkeypatch):
+    """An app of a test's own (extra routes, production settings)."""
+    monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(instance_path))
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture

@@ -46,11 +46,35 @@ def contact(org, name="联系人", **fields):
     return person
 
 
+def event(slug="authz-event", publish=True, host=None):
+    """A one-day event with a session, an agenda item and a speaker."""
+    from datetime import datetime
+
+    from alliance_app.events import services
+
+    meeting = services.create_event({"slug": slug, "title": f"会议 {slug}", "starts_at": datetime(2027, 6, 16, 8, 30),
+                                     "ends_at": datetime(2027, 6, 16, 17, 30), "capacity": 100})
+    session = services.add_session(meeting, {"title": "主会场", "starts_at": datetime(2027, 6, 16, 9),
+                                             "ends_at": datetime(2027, 6, 16, 12)})
+    item = services.add_item(session, {"kind": "keynote", "title": "主旨发言", "starts_at": datetime(2027, 6, 16, 9),
+                                       "ends_at": datetime(2027, 6, 16, 9, 30)})
+    person = services.create_person({"name": f"发言人{next(_counter)}", "title": "主任"})
+    participant = services.add_participant(item, {"person_id": person.id, "part": "speaker"})
+    organizer = services.add_organizer(meeting, {"organization_id": (host or organization()).id, "role": "host"})
+    if publish:
+        services.set_event_status(meeting, "published")
+    db.session.commit()
+    return SimpleNamespace(event=meeting, session=session, item=item, person=person, participant=participant,
+                           organizer=organizer)
+
+
 def people() -> SimpleNamespace:
     org_a = organization("甲单位有限公司")
     org_b = organization("乙单位有限公司")
     applicant = organization("申请中单位有限公司", membership_status=MembershipStatus.applicant)
     return SimpleNamespace(
+        meeting=event(host=org_a),
+        draft=event("authz-draft", publish=False, host=org_a),
         org_a=org_a,
         org_b=org_b,
         applicant=applicant,

@@ -125,6 +125,14 @@ def test_access(client, people, role, key):
         "org_a_id": people.org_a.id,
         "contact_a_id": people.contact_a.id,
         "applicant_id": people.applicant.id,
+        "event_id": people.meeting.event.id,
+        "event_slug": people.meeting.event.slug,
+        "draft_slug": people.draft.event.slug,
+        "session_id": people.meeting.session.id,
+        "item_id": people.meeting.item.id,
+        "organizer_id": people.meeting.organizer.id,
+        "person_id": people.meeting.person.id,
+        "participant_id": people.meeting.participant.id,
     }
     url = url_template.format(**values)
     headers = {}

@@ -2,11 +2,13 @@
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from .conftest import login
+from .conftest import login, make_app
 
 
 @pytest.fixture
-def failing_app(app):
+def failing_app(app_config, tmp_path, monkeypatch):
+    app = make_app(app_config, tmp_path, monkeypatch)
+
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internals: /etc/passwd")

@@ -12,7 +12,7 @@ from ..db import utcnow
 from ..errors import ServiceError
 from ..extensions import db
 from ..members.models import Organization
-from ..text import clean_line
+from ..text import clean_code
 from .models import ApiToken, LoginFailure, Role, User, hash_token
 
 MIN_PASSWORD_LENGTH = 10
@@ -27,7 +27,7 @@ class LoginThrottled(Exception):
 
 
 def normalize_email(email: str) -> str:
-    return clean_line(email).lower()
+    return clean_code(email).lower()
 
 
 def _dummy_hash() -> str:

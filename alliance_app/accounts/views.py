@@ -2,11 +2,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from ..errors import ServiceError
 from ..extensions import db
-from ..members.models import Organization
+from ..members.services import organization_choices
 from ..permissions import admin_required, login_required
 from ..security import is_safe_next
 from . import bp, services
@@ -116,16 +115,11 @@ def users():
     return render_template("accounts/users.html", users=rows, action_form=ConfirmForm())
 
 
-def _organization_choices():
-    orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
-    return [SelectChoice("", "—")] + [SelectChoice(str(org_id), name) for org_id, name in orgs]
-
-
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_required
 def create_user():
     form = UserForm()
-    form.organization_id.choices = _organization_choices()
+    form.organization_id.choices = organization_choices()
     if form.validate_on_submit():
         try:
             user = services.create_user(form.email.data, form.password.data, form.role.data,

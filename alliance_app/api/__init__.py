@@ -55,8 +55,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(authenticate_api_request)
 
-    from . import me
+    from . import me, organizations
 
-    for blp in (me.blp,):
+    for blp in (me.blp, organizations.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

@@ -51,7 +51,9 @@ def _entry_row(action: str, obj: Any = None, changes: dict | None = None, *,
     actor = actor if actor is not None else current_actor()
     if obj is not None:
         object_type = object_type or obj.__tablename__
-        object_id = object_id if object_id is not None else inspect(obj).identity and inspect(obj).identity[0]
+        if object_id is None:
+            # The primary key as the instance holds it: new rows have no identity key yet at after_flush.
+            object_id = inspect(obj).mapper.primary_key_from_instance(obj)[0]
         object_label = object_label or str(obj)
     return {
         "at": utcnow(),

@@ -12,6 +12,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..text import clean_line, comparison_key
 from .models import Contact, MembershipStatus, Organization, OrganizationKind, StatusChange, Tier, tier_rank
+from ..validation import line
 from .validation import (ALL_FIELDS, MEMBER_EDITABLE, Problems, check_uscc_or_reason, clean_contact,
                          clean_organization)
 
@@ -101,11 +102,11 @@ def change_status(org: Organization, new_status: MembershipStatus | str, reason:
         new_status = MembershipStatus(new_status)
     except ValueError:
         raise ServiceError(_l("Unknown membership status."), field="status")
-    reason = clean_line(reason)
+    problems = Problems()
+    reason = line(problems, "reason", reason, 500)
+    _raise(problems)
     if not reason:
         raise ServiceError(_l("Give a reason for the change; it is kept in the history."), field="reason")
-    if len(reason) > 500:
-        raise ServiceError(_l("At most %(n)d characters (this has %(m)d).", n=500, m=len(reason)), field="reason")
     if new_status not in TRANSITIONS[org.membership_status]:
         raise ServiceError(_l("An organization cannot go from %(old)s to %(new)s.",
                               old=status_label(org.membership_status), new=status_label(new_status)),
@@ -289,3 +290,11 @@ def regions() -> list[str]:
         select(Organization.province).where(Organization.province.is_not(None)).distinct()
         .order_by(Organization.province)
     ))
+
+
+def organization_choices():
+    """Every organization for a select box: a blank first, then by name."""
+    from wtforms.fields.choices import SelectChoice
+
+    orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name_key)).all()
+    return [SelectChoice("", "—")] + [SelectChoice(str(org_id), name) for org_id, name in orgs]

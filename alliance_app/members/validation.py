@@ -1,7 +1,5 @@
 """Cleaning and checking organization and contact data, for forms, the API and
 imports alike. Every problem is reported at its field, all at once."""
-import re
-from datetime import date
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -10,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc as uscc_module
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-from ..text import clean_line, clean_multiline, has_control_characters
+from ..text import clean_code, clean_multiline, has_control_characters
+from ..validation import (Problems, date_value, email_value, enum_value, line,  # noqa: F401  (Problems re-exported)
+                          mobile_value)
 from .models import OrganizationKind, Tier
 
 LINE_LIMITS = {
@@ -27,34 +27,13 @@ COUNTRY_CODES = frozenset(code for code in Locale("en").territories
 MEMBER_EDITABLE = frozenset({"name_en", "short_name", "province", "city", "address", "website", "phone"})
 ALL_FIELDS = frozenset(LINE_LIMITS) | {"kind", "uscc", "country", "notes", "tier", "joined_on"}
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class Problems(dict):
-    def add(self, field: str, message) -> None:
-        self.setdefault(field, []).append(str(message))
-
-
-def _line(problems: Problems, field: str, value: Any, limit: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    if has_control_characters(value):
-        problems.add(field, _l("Contains control characters; please retype it."))
-        return None
-    value = clean_line(value)
-    if len(value) > limit:
-        problems.add(field, _l("At most %(n)d characters (this has %(m)d).", n=limit, m=len(value)))
-        return None
-    return value or None
 
 
 def clean_uscc(problems: Problems, value: Any) -> str | None:
-    value = _line(problems, "uscc", value, 40)
+    value = line(problems, "uscc", value, 40)
     if not value:
         return None
+    value = clean_code(value)
     try:
         return uscc_module.validate(value)
     except InvalidLength:
@@ -64,19 +43,6 @@ def clean_uscc(problems: Problems, value: Any) -> str | None:
     except ValidationError:
         problems.add("uscc", _l("This is not a valid unified social credit code."))
     return None
-
-
-def _enum(problems: Problems, field: str, enum_cls, value: Any, *, optional: bool):
-    if value in (None, ""):
-        if not optional:
-            problems.add(field, _l("This field is required."))
-        return None
-    try:
-        return enum_cls(str(value).strip())
-    except ValueError:
-        problems.add(field, _l("Unknown value %(value)s; allowed: %(allowed)s.", value=str(value)[:50],
-                               allowed=", ".join(m.value for m in enum_cls)))
-        return None
 
 
 def _website(problems: Problems, value: str | None) -> str | None:
@@ -89,18 +55,6 @@ def _website(problems: Problems, value: str | None) -> str | None:
         problems.add("website", _l("Enter a web address such as https://www.example.com."))
         return None
     return value
-
-
-def _date(problems: Problems, field: str, value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        problems.add(field, _l("Enter a date as YYYY-MM-DD."))
-        return None
 
 
 def clean_organization(data: Mapping[str, Any], *, allowed: frozenset = ALL_FIELDS,
@@ -117,7 +71,7 @@ def clean_organization(data: Mapping[str, Any], *, allowed: frozenset = ALL_FIEL
     present = set(data) & allowed if partial else allowed
     for field, limit in LINE_LIMITS.items():
         if field in present:
-            out[field] = _line(problems, field, data.get(field), limit)
+            out[field] = line(problems, field, data.get(field), limit)
     if "website" in out:
         out["website"] = _website(problems, out["website"])
     if "notes" in present:
@@ -130,18 +84,18 @@ def clean_organization(data: Mapping[str, Any], *, allowed: frozenset = ALL_FIEL
                 problems.add("notes", _l("At most %(n)d characters (this has %(m)d).", n=NOTES_LIMIT,
                                          m=len(out["notes"])))
     if "kind" in present:
-        out["kind"] = _enum(problems, "kind", OrganizationKind, data.get("kind") or "enterprise", optional=False)
+        out["kind"] = enum_value(problems, "kind", OrganizationKind, data.get("kind") or "enterprise", optional=False)
     if "tier" in present:
-        out["tier"] = _enum(problems, "tier", Tier, data.get("tier"), optional=True)
+        out["tier"] = enum_value(problems, "tier", Tier, data.get("tier"), optional=True)
     if "country" in present:
-        country = (clean_line(str(data.get("country") or "CN"))).upper()
+        country = clean_code(str(data.get("country") or "CN")).upper()
         if country not in COUNTRY_CODES:
             problems.add("country", _l("Use a two-letter ISO 3166 country code such as CN or MY."))
         out["country"] = country
     if "uscc" in present:
         out["uscc"] = clean_uscc(problems, data.get("uscc"))
     if "joined_on" in present:
-        out["joined_on"] = _date(problems, "joined_on", data.get("joined_on"))
+        out["joined_on"] = date_value(problems, "joined_on", data.get("joined_on"))
     if "name" in present and not out.get("name") and "name" not in problems:
         problems.add("name", _l("This field is required."))
     return out, problems
@@ -164,20 +118,13 @@ def clean_contact(data: Mapping[str, Any], *, partial: bool = False) -> tuple[di
             problems.add(field, _l("Unknown field."))
     for field, limit in limits.items():
         if not partial or field in data:
-            out[field] = _line(problems, field, data.get(field), limit)
+            out[field] = line(problems, field, data.get(field), limit)
     if (not partial or "name" in data) and not out.get("name") and "name" not in problems:
         problems.add("name", _l("This field is required."))
     if out.get("mobile"):
-        mobile = re.sub(r"[\s\-]", "", out["mobile"])
-        if mobile.startswith("+86"):
-            mobile = mobile[3:]
-        if not MOBILE_RE.match(mobile):
-            problems.add("mobile", _l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))
-        out["mobile"] = mobile
+        out["mobile"] = mobile_value(problems, "mobile", out["mobile"])
     if out.get("email"):
-        out["email"] = out["email"].lower()
-        if not EMAIL_RE.match(out["email"]):
-            problems.add("email", _l("Enter a valid email address."))
+        out["email"] = email_value(problems, "email", out["email"])
     if not partial or "is_main" in data:
         out["is_main"] = bool(data.get("is_main"))
     return out, problems

@@ -1,0 +1,455 @@
+"""Organizations and their contacts in the JSON API.
+
+Access (bearer token; no token → 401):
+
+* list: the secretariat (staff, admin) sees every organization; a member
+  account sees only its own organization, whatever the filters.
+* one organization and its contacts: the secretariat, or a member account of
+  that organization; anyone else gets 403, an unknown id 404.
+* creating an organization: the secretariat only (403 for members).
+* PATCH: the secretariat changes any field, including ``membership_status``
+  (with ``status_reason``), ``tier``, ``uscc`` and ``name``. A member account
+  may PATCH its own organization (not while it is an applicant: 403), but only
+  the fields in ``MEMBER_EDITABLE``; any other field it sends is refused with
+  422 and the message "Only the secretariat can change this." at that field,
+  and nothing is saved. 403 is kept for "not your organization at all".
+* adding a contact: the secretariat, or a member account of a (non-applicant)
+  own organization.
+
+Input is strict: the body must be a JSON object (400 otherwise), unknown
+fields and wrong types are refused with 422 per field, the services' rules
+(credit code, look-alike names, lengths, control characters) answer 422 and
+duplicates 409 naming the existing record. A request either commits once, after
+its service calls, or writes nothing.
+"""
+from functools import wraps
+
+import marshmallow as ma
+from flask import request, url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..members import services
+from ..members.models import Contact, MembershipStatus, Organization, OrganizationKind, Tier
+from ..members.validation import LINE_LIMITS, NOTES_LIMIT
+from ..permissions import load_for, login_required, secretariat_required
+from ..text import has_control_characters
+from . import API_PREFIX, ApiErrorSchema
+
+blp = Blueprint("api_organizations", __name__, url_prefix=API_PREFIX,
+                description="Organizations (members or not) and their contacts")
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 50
+MAX_PAGE = 1_000_000
+
+KINDS = [kind.value for kind in OrganizationKind]
+STATUSES = [status.value for status in MembershipStatus]
+TIERS = [tier.value for tier in Tier]
+SORTS = [*services.SORTS, "tier"]
+
+# Messages of the schemas, in the request's language (marshmallow's own are English only).
+REQUIRED = _l("This field is required.")
+FIELD_ERRORS = {
+    "required": REQUIRED,
+    "null": REQUIRED,
+    "invalid": _l("Expected a text value."),
+}
+BOOLEAN_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected true or false.")}
+INTEGER_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected a whole number.")}
+DATE_ERRORS = {**FIELD_ERRORS, "invalid": _l("Enter a date as YYYY-MM-DD.")}
+SECRETARIAT_ONLY = _l("Only the secretariat can change this.")
+
+
+def _stringify(messages):
+    """Messages as plain strings, a list of them per field."""
+    if isinstance(messages, dict):
+        return {key: _stringify(value) for key, value in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [str(value) for value in messages]
+    return [str(messages)]
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are refused; messages are translated when the error is raised."""
+
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Expected a JSON object.")}
+
+    class Meta:
+        unknown = ma.RAISE
+
+    def handle_error(self, error, data, **kwargs):
+        raise ma.ValidationError(_stringify(error.messages), data=data, valid_data=error.valid_data)
+
+
+def one_of(values):
+    allowed = tuple(values)
+
+    def validate(value):
+        if value not in allowed:
+            raise ma.ValidationError(_("Unknown value %(value)s; allowed: %(allowed)s.",
+                                       value=str(value)[:50], allowed=", ".join(allowed)))
+
+    return validate
+
+
+def no_control_characters(value):
+    if value and has_control_characters(value):
+        raise ma.ValidationError(_("Contains control characters; please retype it."))
+
+
+def Text(limit=None, **kwargs):
+    """A string field; lengths and content are checked by the services (translated messages)."""
+    kwargs.setdefault("allow_none", True)
+    metadata = kwargs.pop("metadata", {})
+    if limit:
+        metadata.setdefault("maxLength", limit)
+    return ma.fields.String(error_messages=FIELD_ERRORS, metadata=metadata, **kwargs)
+
+
+def Choice(values, description, **kwargs):
+    values = list(values)
+    return ma.fields.String(error_messages=FIELD_ERRORS, validate=one_of(values),
+                            metadata={"enum": values, "description": description}, **kwargs)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+class SecretariatOnlyString(ma.fields.String):
+    """Left out of the response unless the caller is the secretariat."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        if not (current_user.is_authenticated and current_user.is_secretariat):
+            return ma.missing
+        return super().serialize(attr, obj, accessor, **kwargs)
+
+
+class ContactSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String()
+    position = ma.fields.String(allow_none=True)
+    mobile = ma.fields.String(allow_none=True)
+    email = ma.fields.String(allow_none=True)
+    is_main = ma.fields.Boolean(metadata={"description": "The organization's main contact (exactly one)"})
+
+
+class OrganizationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String(metadata={"description": "Legal name"})
+    name_en = ma.fields.String(allow_none=True)
+    short_name = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(metadata={"enum": KINDS})
+    uscc = ma.fields.String(allow_none=True, metadata={"description": "Unified social credit code"})
+    uscc_exempt_reason = ma.fields.String(allow_none=True)
+    country = ma.fields.String(metadata={"description": "ISO 3166 two-letter code"})
+    province = ma.fields.String(allow_none=True)
+    city = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    website = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    legal_representative = ma.fields.String(allow_none=True)
+    notes = SecretariatOnlyString(allow_none=True, metadata={"description": "Secretariat only"})
+    membership_status = ma.fields.String(metadata={"enum": STATUSES})
+    tier = ma.fields.String(allow_none=True, metadata={"enum": TIERS})
+    joined_on = ma.fields.Date(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class OrganizationDetailSchema(OrganizationSchema):
+    contacts = ma.fields.List(ma.fields.Nested(ContactSchema))
+
+
+class PageSchema(ma.Schema):
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class OrganizationPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(OrganizationSchema))
+
+
+class ContactPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(ContactSchema))
+
+
+# --- input --------------------------------------------------------------------------------------
+
+class PageArgsSchema(StrictSchema):
+    page = ma.fields.Integer(load_default=1, error_messages=INTEGER_ERRORS,
+                             validate=ma.validate.Range(min=1, max=MAX_PAGE, error=_l(
+                                 "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PAGE)))
+    per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, error_messages=INTEGER_ERRORS,
+                                 validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=_l(
+                                     "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PER_PAGE)))
+
+
+class OrganizationListArgsSchema(PageArgsSchema):
+    q = Text(100, allow_none=False, validate=no_control_characters,
+             metadata={"description": "Part of the name (look-alikes match), short name, English name "
+                                      "or credit code"})
+    kind = Choice(KINDS, "Only this kind")
+    status = Choice(STATUSES, "Only this membership status")
+    tier = Choice(TIERS, "Only this tier")
+    region = Text(50, allow_none=False, validate=no_control_characters,
+                  metadata={"description": "Province or city, exactly"})
+    sort = Choice(SORTS, "Order; a leading minus reverses it (default: name)")
+
+
+class OrganizationWriteSchema(StrictSchema):
+    """Fields as the services take them; what is missing is left unchanged (PATCH)."""
+
+    name = Text(LINE_LIMITS["name"], allow_none=False, metadata={"description": "Legal name"})
+    name_en = Text(LINE_LIMITS["name_en"])
+    short_name = Text(LINE_LIMITS["short_name"])
+    kind = Choice(KINDS, "Default enterprise", allow_none=True)
+    uscc = Text(metadata={"description": "Unified social credit code (18 characters); required for "
+                                         "organizations in CN unless uscc_exempt_reason is given"})
+    uscc_exempt_reason = Text(LINE_LIMITS["uscc_exempt_reason"])
+    country = Text(metadata={"description": "ISO 3166 two-letter code, default CN"})
+    province = Text(LINE_LIMITS["province"])
+    city = Text(LINE_LIMITS["city"])
+    address = Text(LINE_LIMITS["address"])
+    website = Text(LINE_LIMITS["website"])
+    phone = Text(LINE_LIMITS["phone"])
+    legal_representative = Text(LINE_LIMITS["legal_representative"])
+    notes = Text(NOTES_LIMIT, metadata={"description": "Secretariat only"})
+    tier = Choice(TIERS, "Secretariat only", allow_none=True)
+    joined_on = ma.fields.Date(allow_none=True, error_messages=DATE_ERRORS)
+    membership_status = Choice(STATUSES, "Secretariat only; a change needs status_reason and follows the "
+                                         "allowed transitions (409 otherwise)")
+    status_reason = Text(500, allow_none=False, validate=no_control_characters,
+                         metadata={"description": "Why the membership status changes; kept in the history"})
+
+
+class OrganizationCreateSchema(OrganizationWriteSchema):
+    name = Text(LINE_LIMITS["name"], required=True, allow_none=False, metadata={"description": "Legal name"})
+
+
+class OrganizationUpdateSchema(OrganizationWriteSchema):
+    pass
+
+
+class ContactCreateSchema(StrictSchema):
+    name = Text(100, required=True, allow_none=False)
+    position = Text(100)
+    mobile = Text(metadata={"description": "11-digit mainland mobile number"})
+    email = Text(254)
+    is_main = ma.fields.Boolean(error_messages=BOOLEAN_ERRORS,
+                                metadata={"description": "Make this the main contact (the first one is)"})
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def json_body(view):
+    """POST and PATCH take a JSON object; anything else is a 400 before parsing."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not request.is_json or not request.get_data(cache=True):
+            exc = BadRequest()
+            exc.custom_message = _l("Send the data as a JSON object (Content-Type: application/json).")
+            raise exc
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def with_organization(can):
+    """Load the organization of the URL (404) and check access (403) before the body is parsed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, org_id, **kwargs):
+            return view(*args, org=load_for(Organization, org_id, can), **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def paginated(query, page: int, per_page: int) -> dict:
+    """One query for the rows and one for the total, whatever the page size."""
+    result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
+                         error_out=False, count=True)
+    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
+
+
+STATUS_FIELDS = {"status": "membership_status", "reason": "status_reason"}
+
+
+def _apply_status(org: Organization, new_status, reason) -> None:
+    """A status change through services.change_status, its messages at the API's field names."""
+    if new_status is None or MembershipStatus(new_status) == org.membership_status:
+        if reason is not None:
+            raise ServiceError(_l("Give a reason only with a change of membership status."),
+                               field="status_reason")
+        return
+    try:
+        services.change_status(org, new_status, reason or "", current_user)
+    except ServiceError as exc:
+        errors = {STATUS_FIELDS.get(field, field): messages for field, messages in exc.errors.items()}
+        raise ServiceError(exc.message, status=exc.status, errors=errors) from None
+
+
+def _save(work):
+    """Run the service calls; commit once, or write nothing."""
+    try:
+        result = work()
+    except ServiceError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+ERRORS_401 = dict(schema=ApiErrorSchema, description="Missing, invalid or revoked token")
+ERRORS_403 = dict(schema=ApiErrorSchema, description="Not allowed for this account")
+ERRORS_404 = dict(schema=ApiErrorSchema, description="No organization with this id")
+ERRORS_400 = dict(schema=ApiErrorSchema, description="The body is not a JSON object")
+ERRORS_409 = dict(schema=ApiErrorSchema, description="Duplicate (the existing record is named) or a "
+                                                     "status change that is not allowed")
+
+
+# --- endpoints ----------------------------------------------------------------------------------
+
+@blp.route("/organizations", endpoint="organizations")
+class Organizations(MethodView):
+
+    @login_required
+    @blp.arguments(OrganizationListArgsSchema, location="query")
+    @blp.response(200, OrganizationPageSchema)
+    @blp.alt_response(401, **ERRORS_401)
+    def get(self, args):
+        """The directory, filtered, sorted and paginated.
+
+        A member account gets only its own organization. Contacts are not
+        included; ask for one organization or its contacts."""
+        filters = {key: args[key] for key in ("q", "kind", "status", "tier", "region", "sort") if args.get(key)}
+        query = services.organization_query(filters)
+        if not current_user.is_secretariat:
+            query = query.where(Organization.id == current_user.organization_id)
+        return paginated(query, args["page"], args["per_page"])
+
+    @secretariat_required
+    @json_body
+    @blp.arguments(OrganizationCreateSchema)
+    @blp.response(201, OrganizationDetailSchema)
+    @blp.alt_response(400, **ERRORS_400)
+    @blp.alt_response(401, **ERRORS_401)
+    @blp.alt_response(403, **ERRORS_403)
+    @blp.alt_response(409, **ERRORS_409)
+    def post(self, data):
+        """Add an organization (secretariat only).
+
+        It starts as a non-member unless `membership_status` (with
+        `status_reason`) says otherwise."""
+        new_status = data.pop("membership_status", None)
+        reason = data.pop("status_reason", None)
+
+        def work():
+            org = services.create_organization(data, current_user)
+            _apply_status(org, new_status, reason)
+            return org
+
+        org = _save(work)
+        return org, 201, {"Location": url_for("api_organizations.organization", org_id=org.id)}
+
+
+@blp.route("/organizations/<int:org_id>", endpoint="organization")
+class OrganizationById(MethodView):
+
+    @login_required
+    @with_organization(Organization.can_view)
+    @blp.response(200, OrganizationDetailSchema)
+    @blp.alt_response(401, **ERRORS_401)
+    @blp.alt_response(403, **ERRORS_403)
+    @blp.alt_response(404, **ERRORS_404)
+    def get(self, org):
+        """One organization with its contacts (the secretariat or the organization's own accounts)."""
+        return org
+
+    @login_required
+    @with_organization(Organization.can_edit_profile)
+    @json_body
+    @blp.arguments(OrganizationUpdateSchema)
+    @blp.response(200, OrganizationDetailSchema)
+    @blp.alt_response(400, **ERRORS_400)
+    @blp.alt_response(401, **ERRORS_401)
+    @blp.alt_response(403, **ERRORS_403)
+    @blp.alt_response(404, **ERRORS_404)
+    @blp.alt_response(409, **ERRORS_409)
+    def patch(self, data, org):
+        """Change the fields sent; the others stay as they are.
+
+        The secretariat may change every field. `membership_status` changes the
+        status through the allowed transitions and needs `status_reason`
+        (kept in the history); sending the current status changes nothing.
+        A member account may change only its organization's contact details
+        (name_en, short_name, province, city, address, website, phone): any
+        other field it sends, `membership_status` included, is refused with
+        422 at that field ("Only the secretariat can change this.") and nothing
+        is saved. Another organization, or one's own while it is an applicant,
+        is 403."""
+        new_status = data.pop("membership_status", None)
+        reason = data.pop("status_reason", None)
+        refused = {}
+        if not current_user.is_secretariat:
+            refused = {field: [str(SECRETARIAT_ONLY)]
+                       for field, value in (("membership_status", new_status), ("status_reason", reason))
+                       if value is not None}
+
+        def work():
+            try:
+                services.update_organization(org, data, current_user)
+            except ServiceError as exc:
+                if refused and exc.status == 422:
+                    raise ServiceError(errors={**exc.errors, **refused}) from None
+                raise
+            if refused:
+                raise ServiceError(errors=refused)
+            _apply_status(org, new_status, reason)
+            return org
+
+        return _save(work)
+
+
+@blp.route("/organizations/<int:org_id>/contacts", endpoint="contacts")
+class OrganizationContacts(MethodView):
+
+    @login_required
+    @with_organization(Organization.can_view)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, ContactPageSchema)
+    @blp.alt_response(401, **ERRORS_401)
+    @blp.alt_response(403, **ERRORS_403)
+    @blp.alt_response(404, **ERRORS_404)
+    def get(self, args, org):
+        """The organization's contacts, the main contact first."""
+        query = (select(Contact).where(Contact.organization_id == org.id)
+                 .order_by(Contact.is_main.desc(), Contact.id))
+        return paginated(query, args["page"], args["per_page"])
+
+    @login_required
+    @with_organization(Organization.can_edit_profile)
+    @json_body
+    @blp.arguments(ContactCreateSchema)
+    @blp.response(201, ContactSchema)
+    @blp.alt_response(400, **ERRORS_400)
+    @blp.alt_response(401, **ERRORS_401)
+    @blp.alt_response(403, **ERRORS_403)
+    @blp.alt_response(404, **ERRORS_404)
+    @blp.alt_response(409, **ERRORS_409)
+    def post(self, data, org):
+        """Add a contact (the secretariat, or the organization's own accounts
+        unless it is an applicant). A mobile number or email already used by
+        another contact of the organization is 409."""
+        return _save(lambda: services.add_contact(org, data, current_user)), 201

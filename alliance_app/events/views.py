@@ -1,0 +1,43 @@
+"""Public event pages: the list, an event's page, its printed programme and
+its calendar file. Drafts are a 404 for everyone but the secretariat."""
+from flask import abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..spreadsheets import download_response
+from . import bp, services
+from .documents import calendar_bytes, program_pdf
+from .labels import KIND_LABELS, PART_LABELS, REGISTRATION_LABELS, ROLE_LABELS, STATUS_LABELS
+
+
+def _visible_event(slug: str):
+    event = services.event_by_slug(slug)
+    if event is None or not event.can_view(current_user):
+        abort(404)
+    return event
+
+
+@bp.route("/events")
+def public_list():
+    return render_template("events/list.html", events=services.published_events(),
+                           registration=REGISTRATION_LABELS)
+
+
+@bp.route("/events/<slug>")
+def public_detail(slug):
+    event = _visible_event(slug)
+    return render_template("events/detail.html", event=event, roles=ROLE_LABELS, kinds=KIND_LABELS,
+                           parts=PART_LABELS, statuses=STATUS_LABELS, registration=REGISTRATION_LABELS)
+
+
+@bp.route("/events/<slug>/program.pdf")
+def program(slug):
+    event = _visible_event(slug)
+    return download_response(program_pdf(event), _("Programme of %(title)s", title=event.title) + ".pdf",
+                             "application/pdf", fallback=f"{event.slug}-program.pdf")
+
+
+@bp.route("/events/<slug>/calendar.ics")
+def calendar(slug):
+    event = _visible_event(slug)
+    return download_response(calendar_bytes(event), f"{event.slug}.ics", "text/calendar")

@@ -1,0 +1,101 @@
+"""Building PDFs: escaped text, CJK paragraph styles, A4 pages numbered
+第 X 页 共 Y 页 (per document section), metadata. Builders take domain objects
+and return bytes; views only send them."""
+import io
+from xml.sax.saxutils import escape as _xml_escape
+
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+from .fonts import cjk_font
+
+
+def escape(value) -> str:
+    """User text made safe for a reportlab Paragraph: markup shows literally,
+    line breaks are kept."""
+    if value is None:
+        return ""
+    return _xml_escape(str(value)).replace("\n", "<br/>")
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    font = cjk_font().name
+    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13, textColor=colors.HexColor("#444444")),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13.5),
+        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=6),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, leading=20, alignment=TA_CENTER,
+                                   textColor=colors.HexColor("#14532d")),
+        "centered": ParagraphStyle("centered", parent=base, alignment=TA_CENTER),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=14, leading=22, spaceBefore=10, spaceAfter=6,
+                                  textColor=colors.HexColor("#14532d")),
+        "subheading": ParagraphStyle("subheading", parent=base, fontSize=11.5, leading=18, spaceBefore=6,
+                                     spaceAfter=3),
+    }
+
+
+class SectionStart(Flowable):
+    """Marks where a new document starts inside one PDF (a ceremony pack holds
+    several agreements, each numbered from its own page 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.width = self.height = 0
+
+    def draw(self):
+        self.canv._section_starts.add(self.canv.getPageNumber())
+
+
+def _numbered_canvas_class(font_name: str, label_format: str):
+    class NumberedCanvas(pdf_canvas.Canvas):
+        """Defers each page until the page count of its section is known."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved_pages = []
+            self._section_starts = {1}
+
+        def showPage(self):
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            starts = sorted(self._section_starts) + [len(self._saved_pages) + 1]
+            for number, state in enumerate(self._saved_pages, start=1):
+                self.__dict__.update(state)
+                section_start = max(s for s in starts if s <= number)
+                section_end = min(s for s in starts if s > number) - 1
+                self._draw_number(number - section_start + 1, section_end - section_start + 1)
+                super().showPage()
+            super().save()
+
+        def _draw_number(self, page, pages):
+            self.saveState()
+            self.setFont(font_name, 9)
+            self.setFillColor(colors.HexColor("#555555"))
+            self.drawCentredString(A4[0] / 2, 10 * mm, label_format % {"page": page, "pages": pages})
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build_pdf(story: list, *, title: str, subject: str = "", author: str = "",
+              margins_mm: tuple = (20, 20, 22, 20)) -> bytes:
+    """Render `story` on A4 with page numbers and document metadata."""
+    buffer = io.BytesIO()
+    top, right, bottom, left = (m * mm for m in margins_mm)
+    document = SimpleDocTemplate(buffer, pagesize=A4, topMargin=top, rightMargin=right, bottomMargin=bottom,
+                                 leftMargin=left, title=title, subject=subject, author=author or _("Alliance Secretariat"),
+                                 creator="alliance_app", lang="zh-CN",
+                                 initialFontName=cjk_font().name)  # no stray, unembedded Helvetica
+    label = _("Page %(page)d of %(pages)d")
+    document.build(story, canvasmaker=_numbered_canvas_class(cjk_font().name, label))
+    return buffer.getvalue()
