@@ -57,7 +57,7 @@ class SessionForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
+    kind = SelectField(_l("Type of item"), choices=choices(KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=400)])
     starts_at = DateTimeLocalField(_l("Starts"), format=WHEN, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=WHEN, validators=[DataRequired()])
