@@ -8,16 +8,13 @@ import csv
 import enum
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 from typing import Any, Iterable, Iterator, Mapping, Sequence
-from urllib.parse import quote
 
-from flask import Response
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 
@@ -167,33 +164,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     for row in rows:
         writer.writerow([_csv_value(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
-
-
-def _ascii_fallback(filename: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    stem, dot, extension = ascii_name.rpartition(".")
-    if not dot:
-        stem, extension = ascii_name, ""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")
-    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
-    if not re.search(r"[A-Za-z]", stem):
-        stem = "download" + (f"-{stem}" if stem else "")
-    return stem + (f".{extension}" if extension else "")
-
-
-def content_disposition(filename: str, fallback: str | None = None) -> str:
-    """`attachment` with an ASCII name for old clients and the real one per RFC 5987."""
-    filename = _CONTROL.sub("", filename).replace("/", "_").replace("\\", "_").strip() or "download"
-    fallback = _ascii_fallback(_CONTROL.sub("", fallback or filename))
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def download_response(data: bytes, filename: str, mimetype: str, *, fallback: str | None = None) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename, fallback)
-    # Exports carry personal data: no shared caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..spreadsheets import download_response
+from ..downloads import download_response
 from . import bp, services
 from .documents import calendar_bytes, program_pdf
 from .labels import KIND_LABELS, PART_LABELS, REGISTRATION_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -34,7 +34,7 @@ def public_detail(slug):
 def program(slug):
     event = _visible_event(slug)
     return download_response(program_pdf(event), _("Programme of %(title)s", title=event.title) + ".pdf",
-                             "application/pdf", fallback=f"{event.slug}-program.pdf")
+                             "application/pdf", fallback=f"{event.slug}-program.pdf", inline=True)
 
 
 @bp.route("/events/<slug>/calendar.ics")

@@ -13,7 +13,8 @@ from wtforms import SubmitField
 from ..errors import ServiceError
 from ..extensions import db
 from ..permissions import secretariat_required
-from ..spreadsheets import (CSV_MIMETYPE, MAX_IMPORT_ROWS, XLSX_MIMETYPE, Sheet, csv_bytes, download_response,
+from ..downloads import download_response
+from ..spreadsheets import (CSV_MIMETYPE, MAX_IMPORT_ROWS, XLSX_MIMETYPE, Sheet, csv_bytes,
                             read_table, xlsx_bytes)
 from . import bp, transfer
 from .views import current_filters
