@@ -65,12 +65,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .events import bp as events_bp
     from .main import bp as main_bp
     from .members import bp as members_bp
+    from .registrations import bp as registrations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(registrations_bp)
 
     from . import api
 

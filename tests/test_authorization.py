@@ -128,11 +128,14 @@ def test_access(client, people, role, key):
         "event_id": people.meeting.event.id,
         "event_slug": people.meeting.event.slug,
         "draft_slug": people.draft.event.slug,
+        "draft_id": people.draft.event.id,
         "session_id": people.meeting.session.id,
         "item_id": people.meeting.item.id,
         "organizer_id": people.meeting.organizer.id,
         "person_id": people.meeting.person.id,
         "participant_id": people.meeting.participant.id,
+        "registration_id": people.registration_a.id,
+        "ticket_code": people.registration_a.ticket_code,
     }
     url = url_template.format(**values)
     headers = {}

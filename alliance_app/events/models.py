@@ -56,9 +56,12 @@ class RegistrationState(StrEnum):
 class Event(TimestampMixin, db.Model):
     __tablename__ = "events"
     __audited__ = True
+    __audit_ignore__ = frozenset({"seats_taken"})
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        # The seat counter is raised by a conditional UPDATE; this is the last line of defence.
+        CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)", name="within_capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +79,9 @@ class Event(TimestampMixin, db.Model):
     registration_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     status: Mapped[EventStatus] = mapped_column(enum_column_type(EventStatus, "event_status"),
                                                 default=EventStatus.draft, index=True)
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
 
     organizers: Mapped[list["EventOrganizer"]] = relationship(
         back_populates="event", cascade="all, delete-orphan",
@@ -136,9 +142,11 @@ class EventSession(TimestampMixin, db.Model):
     """A session of an event (会场/环节): the morning plenary, an afternoon sub-forum."""
     __tablename__ = "event_sessions"
     __audited__ = True
+    __audit_ignore__ = frozenset({"seats_taken"})
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)", name="within_capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +158,7 @@ class EventSession(TimestampMixin, db.Model):
     host_organization_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"))
     capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     host_organization: Mapped[Optional[Organization]] = relationship()

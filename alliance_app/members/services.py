@@ -281,8 +281,12 @@ def organization_query(filters: Mapping[str, str]) -> Select:
     if region:
         query = query.where(or_(Organization.province == region, Organization.city == region))
     sort = filters.get("sort") or "name"
-    order = tier_rank() if sort == "tier" else SORTS.get(sort, SORTS["name"])
-    return query.order_by(order, Organization.name_key, Organization.id)
+    if sort not in SORTS and sort != "tier":
+        sort = "name"
+    order = [tier_rank() if sort == "tier" else SORTS[sort]]
+    if sort not in ("name", "-name"):
+        order.append(Organization.name_key)
+    return query.order_by(*order, Organization.id)
 
 
 def regions() -> list[str]:

@@ -6,3 +6,20 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Live registration counts on the secretariat's pages: refreshed every 10 seconds.
+document.querySelectorAll("[data-counts-url]").forEach(function (panel) {
+  const refresh = function () {
+    fetch(panel.dataset.countsUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (counts) {
+        if (!counts) { return; }
+        panel.querySelectorAll("[data-count]").forEach(function (cell) {
+          const value = counts[cell.dataset.count];
+          if (value !== undefined) { cell.textContent = value; }
+        });
+      })
+      .catch(function () { /* offline for a moment: keep the last figures */ });
+  };
+  setInterval(refresh, 10000);
+});

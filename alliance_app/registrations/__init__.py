@@ -1,0 +1,6 @@
+"""Registration and check-in: delegates, capacity and waitlist, tickets, badges."""
+from flask import Blueprint
+
+bp = Blueprint("registrations", __name__)
+
+from . import checkin_views, views  # noqa: E402,F401

@@ -1,0 +1,69 @@
+"""Registrations of an event as XLSX and CSV, for the secretariat only (the
+mobile numbers are complete). Column names are in the interface language;
+every cell goes through the spreadsheet helpers, which neutralise formulas
+(a name typed as `=HYPERLINK(...)` stays text) and keep numbers numeric."""
+from typing import Any, Iterable, Iterator
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
+from .labels import CATEGORY_LABELS, STATUS_LABELS
+
+FORMATS = ("xlsx", "csv")
+
+
+def export_header() -> list[str]:
+    return [_("No."), _("Name"), _("Organization"), _("Position"), _("Mobile"), _("Email"), _("Category"),
+            _("Status"), _("Sessions"), _("Ticket code"), _("Registered by"), _("Registered at"),
+            _("Checked in at")]
+
+
+def _separator() -> str:
+    locale = get_locale()
+    return "、" if locale is not None and locale.language == "zh" else "; "
+
+
+def _registered_by(user) -> str:
+    if user is None:
+        return ""
+    name, email = (user.name or "").strip(), user.email or ""
+    if name and email:
+        return f"{name} ({email})"
+    return name or email
+
+
+def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
+    """One row per registration in the order given; times stay datetimes (the
+    helpers show them in local time)."""
+    order = {session.id: index for index, session in enumerate(event.sessions)}
+    separator = _separator()
+    for number, registration in enumerate(registrations, start=1):
+        sessions = sorted(registration.sessions, key=lambda rs: (order.get(rs.session_id, len(order)), rs.session_id))
+        yield [
+            number,
+            registration.name,
+            registration.organization.name if registration.organization else "",
+            registration.position or "",
+            registration.mobile,
+            registration.email or "",
+            str(CATEGORY_LABELS.get(registration.category, registration.category)),
+            str(STATUS_LABELS.get(registration.status, registration.status)),
+            separator.join(rs.session.title for rs in sessions if rs.session is not None),
+            registration.ticket_code,
+            _registered_by(registration.registered_by),
+            registration.created_at,
+            registration.checked_in_at,
+        ]
+
+
+def export(event, registrations: Iterable, fmt: str) -> tuple[bytes, str]:
+    """(file content, mimetype) of the registrations as "xlsx" or "csv" (UTF-8 with BOM)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    header = export_header()
+    rows = export_rows(event, registrations)
+    if fmt == "csv":
+        return csv_bytes(header, rows), CSV_MIMETYPE
+    sheet = Sheet(_("Registrations"), header, rows)
+    return xlsx_bytes([sheet]), XLSX_MIMETYPE

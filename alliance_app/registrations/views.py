@@ -1,0 +1,334 @@
+"""Registration pages: members register their delegates; the secretariat sees,
+registers, confirms and cancels anyone, and prints."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from ..downloads import download_response
+from ..errors import ServiceError
+from ..events.models import Event, EventStatus
+from ..events.services import event_by_slug
+from ..extensions import db
+from ..members.models import Organization
+from ..members.services import organization_choices
+from ..permissions import load_for, login_required, member_required, secretariat_required
+from ..text import clean_line
+from . import bp, documents, services, transfer
+from .forms import DelegateForm, DelegatesForm, QuotaForm
+from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS
+from .models import EventQuota, Registration, RegistrationStatus
+
+LABELS = dict(categories=CATEGORY_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS,
+              category_colours=CATEGORY_COLOURS)
+
+
+def _session_choices(event: Event):
+    return [SelectChoice(s.id, s.title) for s in event.sessions]
+
+
+def _delegate_data(row) -> dict:
+    return {name: row[name].data for name in services.DELEGATE_FIELDS}
+
+
+def _put_errors_on_rows(form, exc: ServiceError) -> None:
+    fields = {f.name: f for row in form.delegates for f in row}
+    for name, messages in exc.errors.items():
+        if name in fields:
+            fields[name].errors = list(fields[name].errors) + messages
+        else:
+            form.form_errors.extend(messages)
+    if not exc.errors:
+        form.form_errors.append(str(exc.message))
+
+
+def _summary(registrations) -> str:
+    counts = {status: 0 for status in RegistrationStatus}
+    for registration in registrations:
+        counts[registration.status] += 1
+    parts = [f"{STATUS_LABELS[status]} {n}" for status, n in counts.items() if n]
+    return _("%(n)d delegates registered: %(parts)s.", n=len(registrations), parts="，".join(parts))
+
+
+# --- members ----------------------------------------------------------------------------------------
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@member_required
+def register(slug):
+    event = event_by_slug(slug)
+    if event is None or event.status != EventStatus.published:
+        abort(404)
+    form = DelegatesForm()
+    for row in form.delegates:
+        row.session_ids.choices = _session_choices(event)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        rows = [_delegate_data(row) for row in form.delegates if not row.is_empty()]
+        if not form.validate_on_submit():
+            pass
+        elif not rows:
+            form.form_errors.append(_("Enter at least one delegate: a name and a mobile number."))
+        else:
+            try:
+                # Empty rows were dropped: re-number so errors land on the rows as shown.
+                indexed = [i for i, row in enumerate(form.delegates) if not row.is_empty()]
+                created = services.register_many(event, rows, current_user)
+            except ServiceError as exc:
+                exc.errors = {_renumber(name, indexed): messages for name, messages in exc.errors.items()}
+                _put_errors_on_rows(form, exc)
+                status = exc.status
+            else:
+                db.session.commit()
+                flash(_summary(created), "success")
+                return redirect(url_for("registrations.mine", event=event.id))
+    try:
+        services.check_can_register(event, current_user, current_user.organization_id)
+        closed_reason = None
+    except ServiceError as exc:
+        closed_reason = str(exc.message)
+    return render_template("registrations/register.html", event=event, form=form, closed_reason=closed_reason,
+                           **LABELS), status
+
+
+def _renumber(name: str, indexed: list[int]) -> str:
+    if name.startswith("delegates-"):
+        _, position, field = name.split("-", 2)
+        return f"delegates-{indexed[int(position)]}-{field}"
+    return name
+
+
+@bp.route("/my/registrations")
+@member_required
+def mine():
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.organization_id == current_user.organization_id)
+        .options(selectinload(Registration.event), selectinload(Registration.sessions))
+        .order_by(Registration.event_id.desc(), Registration.created_at)).all()
+    by_event: dict = {}
+    for registration in registrations:
+        by_event.setdefault(registration.event, []).append(registration)
+    open_events = db.session.scalars(select(Event).where(Event.status == EventStatus.published)
+                                     .order_by(Event.starts_at)).all()
+    open_events = [e for e in open_events if e.registration_state().value == "open"]
+    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events, **LABELS)
+
+
+def _registration(registration_id) -> Registration:
+    return load_for(Registration, registration_id, Registration.can_view)
+
+
+@bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(registration_id):
+    registration = _registration(registration_id)
+    form = DelegateForm(data={"name": registration.name, "position": registration.position,
+                              "mobile": registration.mobile if current_user.is_secretariat else "",
+                              "email": registration.email, "category": registration.category.value,
+                              "session_ids": registration.session_ids})
+    del form.organization_id
+    form.session_ids.choices = _session_choices(registration.event)
+    if not current_user.is_secretariat:
+        form.mobile.description = _("Now %(mobile)s; leave empty to keep it.", mobile=registration.masked_mobile)
+    if form.validate_on_submit():
+        data = _delegate_data(form)
+        if not data["mobile"]:
+            data.pop("mobile")
+        try:
+            services.update_delegate(registration, data, current_user)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The registration of %(name)s has been saved.", name=registration.name), "success")
+            return redirect(_back_to(registration))
+    return render_template("registrations/edit.html", form=form, registration=registration, **LABELS), \
+        422 if request.method == "POST" else 200
+
+
+def _back_to(registration: Registration) -> str:
+    if current_user.is_secretariat:
+        return url_for("registrations.event_list", event_id=registration.event_id)
+    return url_for("registrations.mine", event=registration.event_id)
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel(registration_id):
+    registration = _registration(registration_id)
+    try:
+        promoted = services.cancel(registration, current_user)
+    except ServiceError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("The registration of %(name)s has been cancelled.", name=registration.name), "success")
+        if promoted is not None and current_user.is_secretariat:
+            flash(_("%(name)s moved up from the waiting list.", name=promoted.name), "info")
+    return redirect(_back_to(registration))
+
+
+@bp.route("/registrations/<int:registration_id>/ticket.pdf")
+@login_required
+def ticket(registration_id):
+    registration = _registration(registration_id)
+    if registration.status not in (RegistrationStatus.confirmed, RegistrationStatus.checked_in):
+        flash(_("A ticket is issued once the registration is confirmed."), "warning")
+        return redirect(_back_to(registration))
+    return download_response(documents.ticket_pdf(registration),
+                             _("Ticket %(name)s", name=registration.name) + ".pdf", "application/pdf",
+                             fallback=f"ticket-{registration.ticket_code}.pdf", inline=True)
+
+
+# --- the secretariat --------------------------------------------------------------------------------
+
+def _event(event_id) -> Event:
+    return db.get_or_404(Event, event_id)
+
+
+def registration_query(event: Event, filters: dict):
+    query = select(Registration).where(Registration.event_id == event.id).options(
+        selectinload(Registration.organization), selectinload(Registration.sessions))
+    if filters.get("status") in RegistrationStatus.__members__:
+        query = query.where(Registration.status == RegistrationStatus(filters["status"]))
+    if filters.get("category") in {c.value for c in CATEGORY_LABELS}:
+        query = query.where(Registration.category == filters["category"])
+    q = clean_line(filters.get("q"))[:100]
+    if q:
+        query = query.outerjoin(Organization, Registration.organization_id == Organization.id).where(or_(
+            Registration.name.contains(q, autoescape=True), Registration.mobile.contains(q, autoescape=True),
+            Organization.name.contains(q, autoescape=True), Organization.short_name.contains(q, autoescape=True)))
+    return query.order_by(Registration.created_at, Registration.id)
+
+
+def _filters() -> dict:
+    return {key: request.args.get(key, "") for key in ("status", "category", "q") if request.args.get(key)}
+
+
+@bp.route("/admin/events/<int:event_id>/registrations")
+@secretariat_required
+def event_list(event_id):
+    event = _event(event_id)
+    filters = _filters()
+    page = db.paginate(registration_query(event, filters), per_page=100, error_out=False)
+    quota_form = QuotaForm(formdata=None)
+    quota_form.organization_id.choices = organization_choices()
+    quotas = db.session.scalars(select(EventQuota).where(EventQuota.event_id == event.id)).all()
+    return render_template("registrations/event_list.html", event=event, page=page, filters=filters,
+                           counts=services.counts(event), quota_form=quota_form, quotas=quotas, **LABELS)
+
+
+@bp.route("/admin/events/<int:event_id>/registrations/counts.json")
+@secretariat_required
+def event_counts(event_id):
+    figures = services.counts(_event(event_id))
+    figures["by_category"] = [{"category": c.value, "registered": n, "checked_in": k}
+                              for c, n, k in figures["by_category"]]
+    figures["by_organization"] = [{"organization": name, "registered": n, "checked_in": k}
+                                  for name, n, k in figures["by_organization"]]
+    return jsonify(figures)
+
+
+@bp.route("/admin/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
+@secretariat_required
+def staff_register(event_id):
+    event = _event(event_id)
+    form = DelegateForm()
+    form.session_ids.choices = _session_choices(event)
+    form.organization_id.choices = organization_choices()
+    if form.validate_on_submit():
+        try:
+            registration = services.register(event, _delegate_data(form), current_user,
+                                              organization_id=int(form.organization_id.data) if form.organization_id.data else None)
+        except (ServiceError, ValueError) as exc:
+            if isinstance(exc, ValueError):
+                exc = ServiceError(_("Choose an organization from the list."), field="organization_id")
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("%(name)s: %(status)s.", name=registration.name, status=STATUS_LABELS[registration.status]),
+                  "success")
+            return redirect(url_for("registrations.event_list", event_id=event.id))
+    return render_template("registrations/staff_form.html", form=form, event=event, **LABELS), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/registrations/<int:registration_id>/confirm", methods=["POST"])
+@secretariat_required
+def confirm(registration_id):
+    registration = db.get_or_404(Registration, registration_id)
+    try:
+        services.confirm(registration, current_user)
+    except ServiceError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is confirmed.", name=registration.name), "success")
+    return redirect(url_for("registrations.event_list", event_id=registration.event_id))
+
+
+@bp.route("/admin/events/<int:event_id>/quotas", methods=["POST"])
+@secretariat_required
+def quota(event_id):
+    event = _event(event_id)
+    form = QuotaForm()
+    form.organization_id.choices = organization_choices()
+    if form.validate_on_submit():
+        try:
+            organization_id = int(form.organization_id.data)
+            value = int(form.quota.data) if (form.quota.data or "").strip() else None
+            if value is not None and not 0 <= value <= 100_000:
+                raise ValueError
+        except (TypeError, ValueError):
+            flash(_("Choose an organization and enter a whole number."), "danger")
+        else:
+            try:
+                services.set_quota(event, organization_id, value, current_user)
+            except ServiceError as exc:
+                flash(str(exc.message), "danger")
+            else:
+                db.session.commit()
+                flash(_("The quota has been saved."), "success")
+    return redirect(url_for("registrations.event_list", event_id=event.id) + "#quotas")
+
+
+@bp.route("/admin/events/<int:event_id>/registrations/export.<fmt>")
+@secretariat_required
+def export(event_id, fmt):
+    event = _event(event_id)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    rows = db.session.scalars(registration_query(event, _filters())).all()
+    data, mimetype = transfer.export(event, rows, fmt)
+    return download_response(data, _("Registrations %(title)s", title=event.title) + f".{fmt}", mimetype,
+                             fallback=f"registrations-{event.slug}.{fmt}")
+
+
+def _selected(event: Event) -> list[Registration]:
+    query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(
+        (RegistrationStatus.confirmed, RegistrationStatus.checked_in))).options(
+        selectinload(Registration.organization)).order_by(Registration.organization_id, Registration.name)
+    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip().isdigit()]
+    if ids:
+        query = query.where(Registration.id.in_(ids[:2000]))
+    return list(db.session.scalars(query))
+
+
+@bp.route("/admin/events/<int:event_id>/badges.pdf")
+@secretariat_required
+def badges(event_id):
+    event = _event(event_id)
+    return download_response(documents.badges_pdf(event, _selected(event)),
+                             _("Badges %(title)s", title=event.title) + ".pdf", "application/pdf",
+                             fallback=f"badges-{event.slug}.pdf", inline=True)
+
+
+@bp.route("/admin/events/<int:event_id>/sign-in-sheet.pdf")
+@secretariat_required
+def sign_in_sheet(event_id):
+    event = _event(event_id)
+    return download_response(documents.sign_in_sheet_pdf(event, _selected(event)),
+                             _("Sign-in sheet %(title)s", title=event.title) + ".pdf", "application/pdf",
+                             fallback=f"sign-in-sheet-{event.slug}.pdf", inline=True)
