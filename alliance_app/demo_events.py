@@ -2,7 +2,6 @@
 and next year's meeting cloned from it with registration open."""
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from .events import services as events
@@ -118,5 +117,7 @@ def load_demo_events(now: datetime) -> list[str]:
     events.update_event(nxt, {"registration_opens_at": local_now - timedelta(days=1),
                               "registration_closes_at": _at("2027-06-10", "18:00")})
     events.set_event_status(nxt, EventStatus.published)
-    current_app.logger.info("demo events created")
-    return [f"Events: {meeting.title} and next year's copy created."]
+    from .demo_registrations import load_demo_registrations
+
+    return [f"Events: {meeting.title} and next year's copy created."] + \
+        load_demo_registrations(MEETING_SLUG, NEXT_SLUG)

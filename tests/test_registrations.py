@@ -267,3 +267,14 @@ AUTHZ_ROWS = {
     ("registrations.ticket_checkin", "POST"): ("/t/1/{ticket_code}", S_ACTION),
     ("registrations.desk", "GET"): ("/admin/events/{event_id}/check-in", S_PAGE),
 }
+
+
+def test_capacity_cannot_drop_below_the_seats_taken(client, people, open_event, db):
+    factories.registration(open_event, people.staff, people.org_b, "二")
+    login(client, people.staff)
+    form = {"title": open_event.title, "slug": open_event.slug, "starts_at": "2027-06-16T08:30",
+            "ends_at": "2027-06-16T17:30", "capacity": "1"}
+    response = client.post(f"/admin/events/{open_event.id}/edit", data=form)
+    assert response.status_code == 422
+    assert "已有 2 个席位被占用，容量不能更低" in response.get_data(as_text=True)
+    assert db.session.get(Event, open_event.id).capacity == 3

@@ -45,8 +45,8 @@ from ..extensions import db
 from ..permissions import secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .me import OrganizationRefSchema
-from .organizations import (FIELD_ERRORS, INTEGER_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text,
-                            json_body, no_control_characters, paginated)
+from .common import (FIELD_ERRORS, INTEGER_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text,
+                     json_body, no_control_characters, paginated)
 
 blp = Blueprint("api_events", __name__, url_prefix=API_PREFIX,
                 description="Events, their organizers, sessions, agenda items and speakers")

@@ -25,14 +25,12 @@ its service calls, or writes nothing.
 from functools import wraps
 
 import marshmallow as ma
-from flask import request, url_for
+from flask import url_for
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest
 
 from ..errors import ServiceError
 from ..extensions import db
@@ -40,84 +38,19 @@ from ..members import services
 from ..members.models import Contact, MembershipStatus, Organization, OrganizationKind, Tier
 from ..members.validation import LINE_LIMITS, NOTES_LIMIT
 from ..permissions import load_for, login_required, secretariat_required
-from ..text import has_control_characters
 from . import API_PREFIX, ApiErrorSchema
+from .common import (BOOLEAN_ERRORS, DATE_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, json_body,
+                     no_control_characters, paginated)
 
 blp = Blueprint("api_organizations", __name__, url_prefix=API_PREFIX,
                 description="Organizations (members or not) and their contacts")
-
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 50
-MAX_PAGE = 1_000_000
 
 KINDS = [kind.value for kind in OrganizationKind]
 STATUSES = [status.value for status in MembershipStatus]
 TIERS = [tier.value for tier in Tier]
 SORTS = [*services.SORTS, "tier"]
 
-# Messages of the schemas, in the request's language (marshmallow's own are English only).
-REQUIRED = _l("This field is required.")
-FIELD_ERRORS = {
-    "required": REQUIRED,
-    "null": REQUIRED,
-    "invalid": _l("Expected a text value."),
-}
-BOOLEAN_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected true or false.")}
-INTEGER_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected a whole number.")}
-DATE_ERRORS = {**FIELD_ERRORS, "invalid": _l("Enter a date as YYYY-MM-DD.")}
 SECRETARIAT_ONLY = _l("Only the secretariat can change this.")
-
-
-def _stringify(messages):
-    """Messages as plain strings, a list of them per field."""
-    if isinstance(messages, dict):
-        return {key: _stringify(value) for key, value in messages.items()}
-    if isinstance(messages, (list, tuple)):
-        return [str(value) for value in messages]
-    return [str(messages)]
-
-
-class StrictSchema(ma.Schema):
-    """Unknown fields are refused; messages are translated when the error is raised."""
-
-    error_messages = {"unknown": _l("Unknown field."), "type": _l("Expected a JSON object.")}
-
-    class Meta:
-        unknown = ma.RAISE
-
-    def handle_error(self, error, data, **kwargs):
-        raise ma.ValidationError(_stringify(error.messages), data=data, valid_data=error.valid_data)
-
-
-def one_of(values):
-    allowed = tuple(values)
-
-    def validate(value):
-        if value not in allowed:
-            raise ma.ValidationError(_("Unknown value %(value)s; allowed: %(allowed)s.",
-                                       value=str(value)[:50], allowed=", ".join(allowed)))
-
-    return validate
-
-
-def no_control_characters(value):
-    if value and has_control_characters(value):
-        raise ma.ValidationError(_("Contains control characters; please retype it."))
-
-
-def Text(limit=None, **kwargs):
-    """A string field; lengths and content are checked by the services (translated messages)."""
-    kwargs.setdefault("allow_none", True)
-    metadata = kwargs.pop("metadata", {})
-    if limit:
-        metadata.setdefault("maxLength", limit)
-    return ma.fields.String(error_messages=FIELD_ERRORS, metadata=metadata, **kwargs)
-
-
-def Choice(values, description, **kwargs):
-    values = list(values)
-    return ma.fields.String(error_messages=FIELD_ERRORS, validate=one_of(values),
-                            metadata={"enum": values, "description": description}, **kwargs)
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -167,12 +100,6 @@ class OrganizationDetailSchema(OrganizationSchema):
     contacts = ma.fields.List(ma.fields.Nested(ContactSchema))
 
 
-class PageSchema(ma.Schema):
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
-
-
 class OrganizationPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(OrganizationSchema))
 
@@ -182,15 +109,6 @@ class ContactPageSchema(PageSchema):
 
 
 # --- input --------------------------------------------------------------------------------------
-
-class PageArgsSchema(StrictSchema):
-    page = ma.fields.Integer(load_default=1, error_messages=INTEGER_ERRORS,
-                             validate=ma.validate.Range(min=1, max=MAX_PAGE, error=_l(
-                                 "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PAGE)))
-    per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, error_messages=INTEGER_ERRORS,
-                                 validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=_l(
-                                     "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PER_PAGE)))
-
 
 class OrganizationListArgsSchema(PageArgsSchema):
     q = Text(100, allow_none=False, validate=no_control_characters,
@@ -249,20 +167,6 @@ class ContactCreateSchema(StrictSchema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def json_body(view):
-    """POST and PATCH take a JSON object; anything else is a 400 before parsing."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not request.is_json or not request.get_data(cache=True):
-            exc = BadRequest()
-            exc.custom_message = _l("Send the data as a JSON object (Content-Type: application/json).")
-            raise exc
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def with_organization(can):
     """Load the organization of the URL (404) and check access (403) before the body is parsed."""
 
@@ -274,13 +178,6 @@ def with_organization(can):
         return wrapped
 
     return decorator
-
-
-def paginated(query, page: int, per_page: int) -> dict:
-    """One query for the rows and one for the total, whatever the page size."""
-    result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
-                         error_out=False, count=True)
-    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
 
 
 STATUS_FIELDS = {"status": "membership_status", "reason": "status_reason"}

@@ -41,6 +41,13 @@ def _window(problems: Problems, values: dict, start: str, end: str) -> None:
         problems.add(end, _l("The end must be after the start."))
 
 
+def _check_capacity(problems: Problems, values: dict, current) -> None:
+    """A capacity cannot go below the seats already taken."""
+    if current is not None and values.get("capacity") is not None and values["capacity"] < current.seats_taken:
+        problems.add("capacity", _l("%(n)d seats are taken already; the capacity cannot be lower.",
+                                    n=current.seats_taken))
+
+
 def hhmm(moment: datetime) -> str:
     return format_datetime(moment, "HH:mm")
 
@@ -78,6 +85,7 @@ def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Even
             out[field] = datetime_value(problems, field, data.get(field), required=field in ("starts_at", "ends_at"))
     merged = {field: getattr(current, field) for field in EVENT_FIELDS} if current else {}
     merged.update(out)
+    _check_capacity(problems, out, current)
     _window(problems, merged, "starts_at", "ends_at")
     _window(problems, merged, "registration_opens_at", "registration_closes_at")
     if merged.get("registration_closes_at") and merged.get("ends_at") and \
@@ -220,6 +228,7 @@ def clean_session(event: Event, data: Mapping[str, Any], *, current: EventSessio
         out["host_organization_id"] = host.id if host else None
     merged = {f: getattr(current, f) for f in SESSION_FIELDS} if current else {}
     merged.update(out)
+    _check_capacity(problems, out, current)
     _window(problems, merged, "starts_at", "ends_at")
     if merged.get("starts_at") and merged.get("ends_at") and not problems:
         if merged["starts_at"] < event.starts_at or merged["ends_at"] > event.ends_at:

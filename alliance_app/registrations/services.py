@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 
 from ..audit.services import record
 from ..db import utcnow
@@ -148,7 +149,19 @@ def _try_take_seat(registration: Registration) -> bool:
         savepoint.commit()
     else:
         savepoint.rollback()
+    _forget_counters(registration)
     return ok
+
+
+def _forget_counters(registration: Registration) -> None:
+    """The counters changed behind the ORM's back (core UPDATEs): expire the
+    loaded copies so the next read fetches the real figure."""
+    keys = [identity_key(Event, registration.event_id)] + \
+        [identity_key(EventSession, sid) for sid in registration.session_ids]
+    for key in keys:
+        loaded = db.session.identity_map.get(key)
+        if loaded is not None:
+            db.session.expire(loaded, ["seats_taken"])
 
 
 def _release_seat(registration: Registration) -> None:
@@ -158,6 +171,7 @@ def _release_seat(registration: Registration) -> None:
     if registration.organization_id is not None:
         _release(EventQuota, and_(EventQuota.event_id == registration.event_id,
                                   EventQuota.organization_id == registration.organization_id))
+    _forget_counters(registration)
 
 
 def _place(registration: Registration, event: Event, actor) -> None:

@@ -40,7 +40,7 @@ def test_apply_approve_and_edit_contacts(page: Page):
     expect(page.get_by_text("我们已收到您的申请")).to_be_visible()
 
     log_in(page, "chen@wuhu.example", "a-long-password")
-    page.get_by_role("link", name="本单位").click()
+    page.get_by_role("link", name="本单位", exact=True).click()
     expect(page.get_by_text("秘书处正在审核您的申请")).to_be_visible()
     log_out(page)
 
@@ -54,7 +54,7 @@ def test_apply_approve_and_edit_contacts(page: Page):
     log_out(page)
 
     log_in(page, "chen@wuhu.example", "a-long-password")
-    page.get_by_role("link", name="本单位").click()
+    page.get_by_role("link", name="本单位", exact=True).click()
     expect(page.get_by_role("heading", name="芜湖电池材料有限公司")).to_be_visible()
     expect(page.get_by_text("理事单位")).to_be_visible()
     page.get_by_role("link", name="添加联系人").click()
