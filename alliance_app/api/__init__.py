@@ -55,8 +55,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(authenticate_api_request)
 
-    from . import events, me, organizations
+    from . import events, me, organizations, registrations
 
-    for blp in (me.blp, organizations.blp, events.blp):
+    for blp in (me.blp, organizations.blp, events.blp, registrations.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

@@ -3,11 +3,13 @@ text and choice fields, pagination, the JSON-body check."""
 from functools import wraps
 
 import marshmallow as ma
-from flask import request
+from flask import abort, request
+from sqlalchemy import inspect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
+from ..errors import ServiceError
 from ..extensions import db
 from ..text import has_control_characters
 
@@ -111,3 +113,44 @@ def paginated(query, page: int, per_page: int) -> dict:
     result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
                          error_out=False, count=True)
     return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
+
+
+MAX_ID = 2**31 - 1  # the columns' range: a larger id in a URL is simply not there
+
+
+def _get(model, object_id):
+    """The row, or 404 (an id beyond the column's range is not there either)."""
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def with_object(model, url_arg, name):
+    """Load the URL's object (404) into the keyword argument `name`, before the body is parsed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            kwargs[name] = _get(model, kwargs.pop(url_arg))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _save(work):
+    """Run the one service call; commit, or write nothing."""
+    try:
+        result = work()
+    except ServiceError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+def _pk(obj) -> int:
+    """The id of a row, without reloading it after the commit expired it."""
+    return inspect(obj).identity[0]

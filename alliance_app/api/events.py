@@ -26,7 +26,6 @@ request calls one service and commits once, or writes nothing.
 """
 import re
 from datetime import datetime, timezone
-from functools import wraps
 
 import marshmallow as ma
 from flask import Response, abort, url_for
@@ -34,10 +33,9 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..errors import ServiceError
 from ..events import services
 from ..events.models import (AgendaItem, AgendaKind, AgendaParticipant, Event, EventOrganizer, EventSession,
                              EventStatus, OrganizerRole, ParticipantPart, Person)
@@ -45,8 +43,8 @@ from ..extensions import db
 from ..permissions import secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .me import OrganizationRefSchema
-from .common import (FIELD_ERRORS, INTEGER_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text,
-                     json_body, no_control_characters, paginated)
+from .common import (FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text,
+                     _pk, _save, json_body, no_control_characters, paginated, with_object)
 
 blp = Blueprint("api_events", __name__, url_prefix=API_PREFIX,
                 description="Events, their organizers, sessions, agenda items and speakers")
@@ -56,7 +54,6 @@ ROLES = [role.value for role in OrganizerRole]
 KINDS = [kind.value for kind in AgendaKind]
 PARTS = [part.value for part in ParticipantPart]
 
-MAX_ID = 2**31 - 1  # the columns' range: a larger id in a URL is simply not there
 # Anyone may call the public reads; a token only shows the secretariat more.
 PUBLIC = [{}, {"bearerAuth": []}]
 
@@ -308,28 +305,6 @@ class PersonCreateSchema(PersonWriteSchema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def _get(model, object_id):
-    """The row, or 404 (an id beyond the column's range is not there either)."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def with_object(model, url_arg, name):
-    """Load the URL's object (404) into the keyword argument `name`, before the body is parsed."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            kwargs[name] = _get(model, kwargs.pop(url_arg))
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def visible_or_404(event: Event | None) -> Event:
     if event is None or not event.can_view(current_user):
         abort(404)
@@ -354,22 +329,6 @@ def _loaded(model, object_id, options):
 
 def event_detail(event_id):
     return _loaded(Event, event_id, EVENT_LOAD)
-
-
-def _save(work):
-    """Run the one service call; commit, or write nothing."""
-    try:
-        result = work()
-    except ServiceError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
-def _pk(obj) -> int:
-    """The id of a row, without reloading it after the commit expired it."""
-    return inspect(obj).identity[0]
 
 
 def no_content():

@@ -1,0 +1,177 @@
+"""Registrations in the JSON API.
+
+Access (bearer token; no token → 401):
+
+* POST /events/<id>/registrations: a member representative registers delegates
+  of its own organization while registration is open; the secretariat anyone at
+  any time (optionally with `organization_id`). The answer's `status` says
+  `confirmed`, `waitlisted` or `pending`.
+* GET /events/<id>/registrations: the secretariat sees every registration with
+  full mobile numbers; a member only its own organization's, mobiles masked.
+* POST /registrations/<id>/cancel: the secretariat, or the delegate's
+  organization until registration closes; a freed seat goes to the waiting list.
+* POST /registrations/<id>/check-in: the secretariat; idempotent, the answer
+  says whether this call checked the delegate in or when it happened before.
+"""
+import marshmallow as ma
+from flask import abort, url_for
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..events.models import Event
+from ..permissions import login_required, secretariat_required
+from ..registrations import services
+from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
+from . import API_PREFIX, ApiErrorSchema
+from .common import (INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _pk, _save,
+                     json_body, paginated, with_object)
+from .me import OrganizationRefSchema
+
+blp = Blueprint("api_registrations", __name__, url_prefix=API_PREFIX,
+                description="Delegate registrations, cancellation and check-in")
+
+CATEGORIES = [c.value for c in DelegateCategory]
+STATUSES = [s.value for s in RegistrationStatus]
+ERRORS = {
+    400: "The body is not a JSON object",
+    401: "Missing, invalid or revoked token",
+    403: "Not allowed: another organization, or not the secretariat",
+    404: "No such event or registration",
+    409: "Registration closed, the event full without a waiting list, the mobile registered already "
+         "(named), or a state that forbids it",
+    422: "Invalid input, with a message per field",
+}
+
+
+def responds(*statuses):
+    def decorator(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ApiErrorSchema, description=ERRORS[status])(view)
+        return view
+
+    return decorator
+
+
+class MobileField(ma.fields.String):
+    """In full for the secretariat, masked (138****8000) for members."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if current_user.is_authenticated and current_user.is_secretariat:
+            return value
+        return obj.masked_mobile
+
+
+class RegistrationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    event_id = ma.fields.Integer()
+    organization = ma.fields.Nested(OrganizationRefSchema, allow_none=True)
+    name = ma.fields.String()
+    position = ma.fields.String(allow_none=True)
+    mobile = MobileField(metadata={"description": "In full for the secretariat, masked for members"})
+    email = ma.fields.String(allow_none=True)
+    category = ma.fields.String(metadata={"enum": CATEGORIES})
+    session_ids = ma.fields.List(ma.fields.Integer())
+    status = ma.fields.String(metadata={"enum": STATUSES})
+    ticket_code = ma.fields.String(metadata={"description": "Random; encoded in the badge's QR code"})
+    checked_in_at = ma.fields.DateTime(allow_none=True, format="iso")
+    created_at = ma.fields.DateTime(format="iso")
+
+
+class RegistrationPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(RegistrationSchema))
+
+
+class CheckInSchema(RegistrationSchema):
+    checked_in_now = ma.fields.Boolean(metadata={"description": "False when the delegate had checked in before"})
+
+
+class RegistrationCreateSchema(StrictSchema):
+    name = Text(100, required=True)
+    position = Text(100)
+    mobile = Text(30, required=True, metadata={"description": "Mainland mobile number, 11 digits"})
+    email = Text(254)
+    category = Choice(CATEGORIES, "Delegate category", required=True)
+    session_ids = ma.fields.List(ma.fields.Integer(error_messages=INTEGER_ERRORS,
+                                                   validate=ma.validate.Range(min=1, max=MAX_ID)),
+                                 load_default=list, metadata={"description": "Sessions attended"})
+    organization_id = ma.fields.Integer(allow_none=True, error_messages=INTEGER_ERRORS,
+                                        validate=ma.validate.Range(min=1, max=MAX_ID),
+                                        metadata={"description": "Secretariat only; members register their own"})
+
+
+class RegistrationListArgsSchema(PageArgsSchema):
+    status = Choice(STATUSES, "Only this status")
+
+
+def _registration_or_error(registration_id) -> Registration:
+    registration = _get(Registration, registration_id)
+    if not registration.can_view(current_user):
+        abort(403)
+    return registration
+
+
+@blp.route("/events/<int:event_id>/registrations", endpoint="event_registrations")
+class EventRegistrations(MethodView):
+
+    @login_required
+    @with_object(Event, "event_id", "event")
+    @blp.arguments(RegistrationListArgsSchema, location="query")
+    @blp.response(200, RegistrationPageSchema)
+    @responds(401, 404)
+    def get(self, args, event):
+        """The event's registrations the caller may see, in registration order."""
+        query = select(Registration).where(Registration.event_id == event.id).options(
+            selectinload(Registration.organization), selectinload(Registration.sessions))
+        if not current_user.is_secretariat:
+            if not event.is_published:
+                abort(404)
+            query = query.where(Registration.organization_id == current_user.organization_id)
+        if args.get("status"):
+            query = query.where(Registration.status == RegistrationStatus(args["status"]))
+        return paginated(query.order_by(Registration.created_at, Registration.id), args["page"], args["per_page"])
+
+    @login_required
+    @with_object(Event, "event_id", "event")
+    @json_body
+    @blp.arguments(RegistrationCreateSchema)
+    @blp.response(201, RegistrationSchema)
+    @responds(400, 401, 403, 404, 409, 422)
+    def post(self, data, event):
+        """Register one delegate; `status` in the answer is confirmed, waitlisted or pending."""
+        if not event.can_view(current_user):
+            abort(404)
+        organization_id = data.pop("organization_id", None)
+        registration = _save(lambda: services.register(event, data, current_user, organization_id=organization_id))
+        registration = _registration_or_error(_pk(registration))
+        return registration, 201, {"Location": url_for("api_registrations.event_registrations", event_id=event.id)}
+
+
+@blp.route("/registrations/<int:registration_id>/cancel", endpoint="cancel")
+class RegistrationCancel(MethodView):
+
+    @login_required
+    @blp.response(200, RegistrationSchema)
+    @responds(401, 403, 404, 409)
+    def post(self, registration_id):
+        """Cancel a registration; cancelling twice is harmless."""
+        registration = _registration_or_error(registration_id)
+        _save(lambda: services.cancel(registration, current_user))
+        return _registration_or_error(registration_id)
+
+
+@blp.route("/registrations/<int:registration_id>/check-in", endpoint="check_in")
+class RegistrationCheckIn(MethodView):
+
+    @secretariat_required
+    @blp.response(200, CheckInSchema)
+    @responds(401, 403, 404, 409)
+    def post(self, registration_id):
+        """Check a confirmed delegate in (secretariat); calling it again changes nothing."""
+        registration = _registration_or_error(registration_id)
+        done = _save(lambda: services.check_in(registration, current_user))
+        registration = _registration_or_error(registration_id)
+        registration.checked_in_now = done
+        return registration
