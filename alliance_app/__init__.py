@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  every model, for Alembic and the audit listener
     from .accounts import bp as accounts_bp
+    from .agreements import bp as agreements_bp
     from .audit import bp as audit_bp
     from .events import bp as events_bp
     from .main import bp as main_bp
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(agreements_bp)
 
     from . import api
 

@@ -52,3 +52,11 @@ API_SPEC_OPTIONS = {
 }
 
 PAGE_SIZE = 50
+
+# Agreement numbers: sequential per year, e.g. AHBR-2026-0001.
+AGREEMENT_NUMBER_PREFIX = "AHBR-"
+AGREEMENT_NUMBER_FORMAT = "{prefix}{year}-{seq:04d}"
+
+# PDFs: an operator's own TrueType font (e.g. 宋体 simsun.ttc) and its index in a collection.
+PDF_FONT_PATH = None
+PDF_FONT_INDEX = 0

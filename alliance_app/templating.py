@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
+    from .money import format_amount
+
+    app.jinja_env.filters["money"] = format_amount
     # One unambiguous form in both languages (CLDR's short English form has a two-digit year).
     app.jinja_env.filters["datetime"] = \
         lambda value, fmt="yyyy-MM-dd HH:mm": format_datetime(value, fmt) if value else ""

@@ -1,0 +1,6 @@
+"""Strategic agreements: drafting, signing, printed agreements, ceremony packs."""
+from flask import Blueprint
+
+bp = Blueprint("agreements", __name__)
+
+from . import views  # noqa: E402,F401

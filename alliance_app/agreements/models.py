@@ -1,0 +1,193 @@
+"""Strategic agreements: numbered per year, two or more ordered parties,
+clauses, an exact amount (integer fen) in any currency with its CNY value,
+and a workflow draft → ready → signed, or voided."""
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin, UTCDateTime
+from ..enums import StrEnum, enum_column_type
+from ..extensions import db
+from ..members.models import Organization
+from ..money import from_fen
+
+
+class AgreementKind(StrEnum):
+    strategic_cooperation = "strategic_cooperation"
+    business_cooperation = "business_cooperation"
+    investment = "investment"
+    procurement = "procurement"
+    research_cooperation = "research_cooperation"
+    other = "other"
+
+
+class Sector(StrEnum):
+    aftermarket = "aftermarket"
+    materials = "materials"
+    energy_storage = "energy_storage"
+    battery_swap = "battery_swap"
+    recycling = "recycling"
+    talent_research = "talent_research"
+    other = "other"
+
+
+class AgreementStatus(StrEnum):
+    draft = "draft"
+    ready = "ready"        # checked by staff, waiting for the ceremony
+    signed = "signed"
+    voided = "voided"
+
+
+RATE_SCALE = 10**6  # exchange rates are kept as integer millionths
+
+
+class AgreementCounter(db.Model):
+    """The last number given out per year, raised with UPDATE ... RETURNING in
+    the creating transaction: unique and without gaps under concurrency."""
+    __tablename__ = "agreement_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Agreement(TimestampMixin, db.Model):
+    __tablename__ = "agreements"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("fx_rate_micro IS NULL OR fx_rate_micro > 0", name="rate_positive"),
+        CheckConstraint("(amount_disclosed AND amount_fen IS NOT NULL AND amount_cny_fen IS NOT NULL) OR "
+                        "(NOT amount_disclosed AND amount_fen IS NULL AND amount_cny_fen IS NULL)",
+                        name="amount_matches_disclosure"),
+        CheckConstraint("status <> 'signed' OR signed_at IS NOT NULL", name="signed_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[AgreementKind] = mapped_column(enum_column_type(AgreementKind, "agreement_kind"))
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    ceremony_order: Mapped[Optional[int]] = mapped_column(Integer)
+    place: Mapped[Optional[str]] = mapped_column(String(200))
+    term_start: Mapped[Optional[date]]
+    term_end: Mapped[Optional[date]]
+    preamble: Mapped[Optional[str]] = mapped_column(Text)
+    amount_disclosed: Mapped[bool] = mapped_column(default=True)
+    amount_fen: Mapped[Optional[int]] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    fx_rate_micro: Mapped[Optional[int]] = mapped_column(BigInteger)  # CNY per unit × 10^6
+    amount_cny_fen: Mapped[Optional[int]] = mapped_column(BigInteger)
+    status: Mapped[AgreementStatus] = mapped_column(enum_column_type(AgreementStatus, "agreement_status"),
+                                                   default=AgreementStatus.draft, index=True)
+    signed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, index=True)
+    signed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    voided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    void_reason: Mapped[Optional[str]] = mapped_column(Text)
+    replaces_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"))
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+
+    event = relationship("Event")
+    agenda_item = relationship("AgendaItem")
+    signed_by = relationship("User", foreign_keys=[signed_by_id])
+    parties: Mapped[list["AgreementParty"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementParty.position")
+    clauses: Mapped[list["AgreementClause"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementClause.position")
+    sector_rows: Mapped[list["AgreementSector"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def sectors(self) -> list[Sector]:
+        return sorted((row.sector for row in self.sector_rows), key=list(Sector).index)
+
+    @property
+    def amount(self) -> Decimal | None:
+        return from_fen(self.amount_fen)
+
+    @property
+    def amount_cny(self) -> Decimal | None:
+        return from_fen(self.amount_cny_fen)
+
+    @property
+    def fx_rate(self) -> Decimal | None:
+        return None if self.fx_rate_micro is None else Decimal(self.fx_rate_micro) / RATE_SCALE
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (AgreementStatus.draft, AgreementStatus.ready)
+
+    @property
+    def is_bilingual(self) -> bool:
+        """Chinese and English when any party is foreign."""
+        return any(p.organization and p.organization.country != "CN" for p in self.parties)
+
+    def can_view(self, user) -> bool:
+        return user.is_authenticated and (
+            user.is_secretariat or any(p.organization_id == user.organization_id for p in self.parties))
+
+
+class AgreementParty(db.Model):
+    __tablename__ = "agreement_parties"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("agreement_id", "organization_id"),
+                      UniqueConstraint("agreement_id", "position"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    role_label: Mapped[str] = mapped_column(String(20))
+    signatory_name: Mapped[Optional[str]] = mapped_column(String(100))
+    signatory_title: Mapped[Optional[str]] = mapped_column(String(200))
+    # Printed details, copied from the directory when the party is added and
+    # kept as printed (a signed agreement must not change when the directory does).
+    printed_name: Mapped[str] = mapped_column(String(300))
+    printed_name_en: Mapped[Optional[str]] = mapped_column(String(300))
+    printed_address: Mapped[Optional[str]] = mapped_column(String(300))
+    printed_legal_representative: Mapped[Optional[str]] = mapped_column(String(100))
+    printed_uscc: Mapped[Optional[str]] = mapped_column(String(40))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="parties")
+    organization: Mapped[Organization] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.role_label} {self.printed_name}"
+
+
+class AgreementClause(db.Model):
+    __tablename__ = "agreement_clauses"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    heading_en: Mapped[Optional[str]] = mapped_column(String(200))
+    body_en: Mapped[Optional[str]] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="clauses")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class AgreementSector(db.Model):
+    __tablename__ = "agreement_sectors"
+    __table_args__ = (UniqueConstraint("agreement_id", "sector"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    sector: Mapped[Sector] = mapped_column(enum_column_type(Sector, "sector"), index=True)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="sector_rows")

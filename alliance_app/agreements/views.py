@@ -1,0 +1,228 @@
+"""Agreement pages: the secretariat drafts, checks, signs and voids; members
+read and download the agreements their organization is a party to."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from ..downloads import download_response
+from ..errors import ServiceError
+from ..events.models import AgendaItem, AgendaKind, Event, EventSession
+from ..events.services import event_by_slug
+from ..extensions import db
+from ..members.services import organization_choices
+from ..permissions import load_for, login_required, member_required, secretariat_required
+from ..security import is_safe_next
+from . import bp, documents, services
+from .forms import AgreementForm, VoidForm
+from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
+from .models import Agreement, AgreementParty, AgreementStatus
+
+LABELS = dict(kinds=KIND_LABELS, sectors=SECTOR_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS)
+
+
+def _prepare(form: AgreementForm) -> AgreementForm:
+    orgs = organization_choices()
+    for row in form.parties:
+        row.organization_id.choices = orgs
+    events = db.session.execute(select(Event.id, Event.title).order_by(Event.starts_at.desc())).all()
+    form.event_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(i), t) for i, t in events]
+    ceremonies = db.session.execute(
+        select(AgendaItem.id, AgendaItem.title, Event.title).join(EventSession, AgendaItem.session_id == EventSession.id)
+        .join(Event, EventSession.event_id == Event.id).where(AgendaItem.kind == AgendaKind.signing_ceremony)
+        .order_by(Event.starts_at.desc(), AgendaItem.starts_at)).all()
+    form.agenda_item_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(i), f"{e} · {t}") for i, t, e in ceremonies]
+    return form
+
+
+def _data(form: AgreementForm, with_clauses: bool) -> dict:
+    data = {name: form[name].data for name in ("title", "kind", "sectors", "place", "term_start", "term_end",
+                                               "preamble", "notes", "amount", "currency", "fx_rate_to_cny",
+                                               "amount_disclosed", "ceremony_order")}
+    data["event_id"] = form.event_id.data or None
+    data["agenda_item_id"] = form.agenda_item_id.data or None
+    data["parties"] = [{"organization_id": row.organization_id.data, "role_label": row.role_label.data,
+                        "signatory_name": row.signatory_name.data, "signatory_title": row.signatory_title.data}
+                       for row in form.parties if row.organization_id.data]
+    if with_clauses:
+        data["clauses"] = [{key: row[key].data for key in ("heading", "body", "heading_en", "body_en")}
+                           for row in form.clauses if (row.heading.data or "").strip() or (row.body.data or "").strip()]
+    if not data["amount_disclosed"]:
+        data["amount"] = None
+    return data
+
+
+def _put_errors(form: AgreementForm, exc: ServiceError) -> None:
+    """parties-1-organization_id → the second party row's organization field."""
+    fields = {f.name: f for f in form}
+    for row_list in (form.parties, form.clauses):
+        for row in row_list:
+            fields.update({f.name: f for f in row})
+    for name, messages in exc.errors.items():
+        target = fields.get(name)
+        if target is not None:
+            target.errors = list(target.errors) + messages
+        else:
+            form.form_errors.extend(messages)
+    if not exc.errors:
+        form.form_errors.append(str(exc.message))
+
+
+@bp.route("/admin/agreements")
+@secretariat_required
+def admin_list():
+    query = select(Agreement).options(selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
+    event_id = request.args.get("event_id", type=int)
+    status = request.args.get("status", "")
+    if event_id:
+        query = query.where(Agreement.event_id == event_id)
+    if status in AgreementStatus.__members__:
+        query = query.where(Agreement.status == AgreementStatus(status))
+    page = db.paginate(query.order_by(Agreement.year.desc(), Agreement.seq.desc()), per_page=50, error_out=False)
+    events = db.session.execute(select(Event.id, Event.title).order_by(Event.starts_at.desc())).all()
+    return render_template("agreements/admin_list.html", page=page, events=events, event_id=event_id, status=status,
+                           **LABELS)
+
+
+@bp.route("/admin/agreements/new", methods=["GET", "POST"])
+@secretariat_required
+def create():
+    form = _prepare(AgreementForm())
+    if request.method == "GET" and request.args.get("event_id"):
+        form.event_id.data = request.args["event_id"]
+    if form.validate_on_submit():
+        try:
+            agreement = services.create_agreement(_data(form, with_clauses=False), current_user)
+        except ServiceError as exc:
+            _put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Agreement %(number)s has been drafted with the default clauses; check them.",
+                    number=agreement.number), "success")
+            return redirect(url_for("agreements.edit", agreement_id=agreement.id) + "#clauses")
+    return render_template("agreements/form.html", form=form, agreement=None, **LABELS), \
+        422 if request.method == "POST" else 200
+
+
+def _initial(agreement: Agreement) -> dict:
+    return {
+        "title": agreement.title, "kind": agreement.kind.value, "sectors": [s.value for s in agreement.sectors],
+        "event_id": str(agreement.event_id or ""), "agenda_item_id": str(agreement.agenda_item_id or ""),
+        "ceremony_order": agreement.ceremony_order, "place": agreement.place, "term_start": agreement.term_start,
+        "term_end": agreement.term_end, "amount_disclosed": agreement.amount_disclosed,
+        "amount": str(agreement.amount) if agreement.amount is not None else "", "currency": agreement.currency,
+        "fx_rate_to_cny": str(agreement.fx_rate.normalize()) if agreement.currency != "CNY" and agreement.fx_rate else "",
+        "preamble": agreement.preamble, "notes": agreement.notes,
+        "parties": [{"organization_id": str(p.organization_id), "role_label": p.role_label,
+                     "signatory_name": p.signatory_name, "signatory_title": p.signatory_title}
+                    for p in agreement.parties] + [{}, {}],
+        "clauses": [{"heading": c.heading, "body": c.body, "heading_en": c.heading_en, "body_en": c.body_en}
+                    for c in agreement.clauses] + [{}],
+    }
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def edit(agreement_id):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not agreement.is_editable:
+        flash(_("A signed or void agreement cannot be changed. Void it and draft a corrected one."), "warning")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    form = _prepare(AgreementForm(data=_initial(agreement)) if request.method == "GET" else AgreementForm())
+    if form.validate_on_submit():
+        try:
+            services.update_agreement(agreement, _data(form, with_clauses=True), current_user)
+        except ServiceError as exc:
+            _put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, agreement=agreement, **LABELS), \
+        422 if request.method == "POST" else 200
+
+
+def _agreement(agreement_id) -> Agreement:
+    return load_for(Agreement, agreement_id, Agreement.can_view)
+
+
+@bp.route("/agreements/<int:agreement_id>")
+@login_required
+def detail(agreement_id):
+    agreement = _agreement(agreement_id)
+    replaced_by = db.session.scalar(select(Agreement).where(Agreement.replaces_id == agreement.id))
+    return render_template("agreements/detail.html", agreement=agreement, void_form=VoidForm(formdata=None),
+                           replaced_by=replaced_by, **LABELS)
+
+
+def _step(agreement_id, action, message):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    try:
+        result = action(agreement)
+    except ServiceError as exc:
+        flash(" ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message), "danger")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    db.session.commit()
+    flash(message(result), "success")
+    target = result if isinstance(result, Agreement) else agreement
+    back = request.form.get("back", "")  # the ceremony control page sends people back to it
+    return redirect(back if is_safe_next(back) else url_for("agreements.detail", agreement_id=target.id))
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/ready", methods=["POST"])
+@secretariat_required
+def ready(agreement_id):
+    return _step(agreement_id, lambda a: services.mark_ready(a, current_user),
+                 lambda a: _("%(number)s is ready for signing.", number=a.number))
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/sign", methods=["POST"])
+@secretariat_required
+def sign(agreement_id):
+    return _step(agreement_id, lambda a: services.sign(a, current_user, request.form.get("signed_at") or None),
+                 lambda a: _("%(number)s is signed.", number=a.number))
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/void", methods=["POST"])
+@secretariat_required
+def void(agreement_id):
+    return _step(agreement_id, lambda a: services.void(a, request.form.get("reason"), current_user),
+                 lambda a: _("%(number)s is void.", number=a.number))
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/correct", methods=["POST"])
+@secretariat_required
+def correct(agreement_id):
+    return _step(agreement_id, lambda a: services.draft_correction(a, request.form.get("reason"), current_user),
+                 lambda copy: _("The agreement is void; %(number)s is its corrected draft.", number=copy.number))
+
+
+@bp.route("/agreements/<int:agreement_id>.pdf")
+@login_required
+def pdf(agreement_id):
+    agreement = _agreement(agreement_id)
+    return download_response(documents.agreement_pdf(agreement), f"{agreement.number} {agreement.title}.pdf",
+                             "application/pdf", fallback=f"agreement-{agreement.number}.pdf", inline=True)
+
+
+@bp.route("/events/<slug>/agreements.pdf")
+@secretariat_required
+def ceremony_pack(slug):
+    event = event_by_slug(slug)
+    if event is None:
+        abort(404)
+    agreements = services.ceremony_agreements(event)
+    return download_response(documents.ceremony_pack_pdf(event, agreements),
+                             _("Signing ceremony %(title)s", title=event.title) + ".pdf", "application/pdf",
+                             fallback=f"ceremony-{event.slug}.pdf", inline=True)
+
+
+@bp.route("/my/agreements")
+@member_required
+def mine():
+    agreements = db.session.scalars(
+        select(Agreement).where(Agreement.parties.any(AgreementParty.organization_id == current_user.organization_id))
+        .options(selectinload(Agreement.parties)).order_by(Agreement.year.desc(), Agreement.seq.desc())).all()
+    return render_template("agreements/mine.html", agreements=agreements, **LABELS)
