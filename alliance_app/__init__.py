@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .members import bp as members_bp
     from .registrations import bp as registrations_bp
+    from .reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(events_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(agreements_bp)
+    app.register_blueprint(reports_bp)
 
     from . import api
 

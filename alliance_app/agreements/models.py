@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime
@@ -64,6 +64,8 @@ class Agreement(TimestampMixin, db.Model):
                         "(NOT amount_disclosed AND amount_fen IS NULL AND amount_cny_fen IS NULL)",
                         name="amount_matches_disclosure"),
         CheckConstraint("status <> 'signed' OR signed_at IS NOT NULL", name="signed_has_time"),
+        # Totals per event and status come from this index, not from a table scan.
+        Index("ix_agreements_event_status", "event_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,6 @@
 """Conferences: events, their organizers, sessions, agenda items and the people
 who speak at them."""
+import secrets
 from datetime import datetime
 from typing import Optional
 
@@ -57,6 +58,7 @@ class Event(TimestampMixin, db.Model):
     __tablename__ = "events"
     __audited__ = True
     __audit_ignore__ = frozenset({"seats_taken"})
+    __audit_exclude__ = frozenset({"screen_token"})
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
@@ -82,6 +84,10 @@ class Event(TimestampMixin, db.Model):
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
     requires_approval: Mapped[bool] = mapped_column(default=False)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    # Members see the event's signing totals only when the secretariat publishes them.
+    publish_totals: Mapped[bool] = mapped_column(default=False)
+    # The secret in the live ceremony screen's link; rotating it ends old links.
+    screen_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
 
     organizers: Mapped[list["EventOrganizer"]] = relationship(
         back_populates="event", cascade="all, delete-orphan",

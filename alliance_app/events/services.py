@@ -422,3 +422,18 @@ def published_events() -> list[Event]:
 def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.slug == slug[:80].lower()))
 
+
+
+def rotate_screen_token(event: Event, actor=None) -> str:
+    """A new secret for the ceremony screen's link; screens opened with the old one go blank."""
+    import secrets
+
+    event.screen_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return event.screen_token
+
+
+def set_publish_totals(event: Event, publish: bool, actor=None) -> Event:
+    event.publish_totals = bool(publish)
+    db.session.flush()
+    return event

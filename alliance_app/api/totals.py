@@ -1,0 +1,141 @@
+"""Totals of signed value in the JSON API. Every amount is a decimal string in
+CNY ("3500000000.00"), never a JSON number.
+
+Access (bearer token; no token → 401): the secretariat sees every figure; a
+member representative sees an event's full figures only when the event
+publishes them (and is published), otherwise — and for a year — only the
+figures of agreements its own organization is a party to."""
+import marshmallow as ma
+from flask import abort
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..events.models import Event
+from ..money import plain
+from ..permissions import login_required
+from ..reports.totals import Scope, by_month, totals
+from . import API_PREFIX, ApiErrorSchema
+from .common import _get
+
+blp = Blueprint("api_totals", __name__, url_prefix=API_PREFIX,
+                description="Totals of signed agreement value (CNY, exact to the fen)")
+
+AMOUNT = {"description": "Decimal string in CNY, e.g. \"3500000000.00\""}
+
+
+class SectorSchema(ma.Schema):
+    sector = ma.fields.String()
+    count = ma.fields.Integer()
+    amount = ma.fields.String(metadata={"description": "Apportioned: an agreement in n sectors counts 1/n in each "
+                                                      "(odd fen to the first), so these add up to signed_total"})
+    amount_involved = ma.fields.String(metadata={"description": "Full value of the agreements in the sector "
+                                                               "(overlapping)"})
+
+
+class KindSchema(ma.Schema):
+    kind = ma.fields.String()
+    count = ma.fields.Integer()
+    amount = ma.fields.String(metadata=AMOUNT)
+
+
+class OrganizationTotalSchema(ma.Schema):
+    organization_id = ma.fields.Integer()
+    name = ma.fields.String()
+    count = ma.fields.Integer()
+    amount = ma.fields.String(metadata=AMOUNT)
+
+
+class TierSchema(ma.Schema):
+    tier = ma.fields.String(allow_none=True, metadata={"description": "null: not a member"})
+    agreements = ma.fields.Integer()
+    organizations = ma.fields.Integer()
+
+
+class UndisclosedSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    title = ma.fields.String()
+
+
+class MonthSchema(ma.Schema):
+    month = ma.fields.Integer()
+    count = ma.fields.Integer()
+    amount = ma.fields.String(metadata=AMOUNT)
+
+
+class TotalsSchema(ma.Schema):
+    currency = ma.fields.String(metadata={"enum": ["CNY"]})
+    scope = ma.fields.String(metadata={"enum": ["all", "own_organization"],
+                                       "description": "own_organization: only the caller's organization's agreements"})
+    signed_total = ma.fields.String(metadata=AMOUNT)
+    signed_count = ma.fields.Integer()
+    counterparty_count = ma.fields.Integer(metadata={"description": "Distinct parties other than the first (甲方)"})
+    undisclosed_count = ma.fields.Integer(metadata={"description": "Signed without a published amount: counted, "
+                                                                   "not summed"})
+    undisclosed = ma.fields.List(ma.fields.Nested(UndisclosedSchema))
+    pipeline_total = ma.fields.String(metadata={"description": "Ready for signing, not yet signed (CNY)"})
+    pipeline_count = ma.fields.Integer()
+    by_sector = ma.fields.List(ma.fields.Nested(SectorSchema))
+    by_kind = ma.fields.List(ma.fields.Nested(KindSchema))
+    by_organization = ma.fields.List(ma.fields.Nested(OrganizationTotalSchema))
+    by_tier = ma.fields.List(ma.fields.Nested(TierSchema))
+
+
+class YearTotalsSchema(TotalsSchema):
+    year = ma.fields.Integer()
+    by_month = ma.fields.List(ma.fields.Nested(MonthSchema))
+
+
+def as_strings(value):
+    """Decimals become decimal strings, everywhere in the figures."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, dict):
+        return {key: as_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_strings(item) for item in value]
+    return value
+
+
+def _scope_for(event: Event | None = None, year: int | None = None) -> tuple[Scope, str]:
+    if current_user.is_secretariat or (event is not None and event.publish_totals and event.is_published):
+        return Scope(event_id=event.id if event else None, year=year), "all"
+    return Scope(event_id=event.id if event else None, year=year, organization_id=current_user.organization_id), \
+        "own_organization"
+
+
+@blp.route("/events/<int:event_id>/totals", endpoint="event_totals")
+class EventTotals(MethodView):
+
+    @login_required
+    @blp.response(200, TotalsSchema)
+    @blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
+    @blp.alt_response(404, schema=ApiErrorSchema, description="No such event, or a draft for a member")
+    def get(self, event_id):
+        """The signed value of an event's agreements, with its breakdowns."""
+        event = _get(Event, event_id)
+        if not event.can_view(current_user):
+            abort(404)
+        scope, kind = _scope_for(event=event)
+        return as_strings({**totals(scope), "scope": kind})
+
+
+@blp.route("/years/<int:year>/totals", endpoint="year_totals")
+class YearTotals(MethodView):
+
+    @login_required
+    @blp.response(200, YearTotalsSchema)
+    @blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
+    @blp.alt_response(404, schema=ApiErrorSchema, description="A year outside 2000–2100")
+    def get(self, year):
+        """Agreements signed in a year (local time), with the value per month."""
+        if not 2000 <= year <= 2100:
+            abort(404)
+        scope, kind = _scope_for(year=year)
+        figures = {**totals(scope), "scope": kind, "year": year}
+        if kind == "all":
+            figures["by_month"] = by_month(year)
+        return as_strings(figures)

@@ -1,0 +1,204 @@
+"""Totals of signed value, computed by the database: SQL aggregates over integer
+fen in CNY, a bounded number of queries whatever the number of agreements, no
+agreement rows loaded into Python.
+
+Definitions (shown to users in the API documentation):
+* signed: status `signed`; voided agreements never count, whenever voided.
+* signed_total: the sum of the CNY value of signed agreements with a disclosed
+  amount; undisclosed agreements are counted (undisclosed_count), not summed.
+* counterparties: distinct organizations among the parties other than the first
+  (甲方), which at an alliance's ceremony is the host signing with many partners.
+* pipeline: agreements ready for signing, not yet signed.
+* by_sector `amount`: an agreement in several sectors is split equally between
+  them (the odd fen go to the first sectors), so the sector amounts add up to
+  signed_total exactly; `amount_involved` is the full value of the agreements
+  touching the sector (these overlap).
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.sql import Select
+
+from ..agreements.models import Agreement, AgreementParty, AgreementSector, AgreementStatus, Sector
+from ..extensions import db
+from ..members.models import Organization, Tier
+from ..money import from_fen
+
+SIGNED = AgreementStatus.signed
+READY = AgreementStatus.ready
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which agreements: one event, one year (local time), and optionally only
+    those an organization is a party to (a member's own figures)."""
+    event_id: int | None = None
+    year: int | None = None
+    organization_id: int | None = None
+
+    def apply(self, query: Select) -> Select:
+        if self.event_id is not None:
+            query = query.where(Agreement.event_id == self.event_id)
+        if self.year is not None:
+            query = query.where(local_year(Agreement.signed_at) == self.year)
+        if self.organization_id is not None:
+            query = query.where(Agreement.parties.any(AgreementParty.organization_id == self.organization_id))
+        return query
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _local(column):
+    """A UTC timestamp as local time (Asia/Shanghai, no daylight saving)."""
+    if _dialect() == "postgresql":
+        return func.timezone("Asia/Shanghai", column)
+    return func.datetime(column, "+8 hours")
+
+
+def local_year(column):
+    if _dialect() == "postgresql":
+        return func.cast(func.extract("year", _local(column)), db.Integer)
+    return func.cast(func.strftime("%Y", _local(column)), db.Integer)
+
+
+def local_month(column):
+    if _dialect() == "postgresql":
+        return func.cast(func.extract("month", _local(column)), db.Integer)
+    return func.cast(func.strftime("%m", _local(column)), db.Integer)
+
+
+def _money(fen) -> Decimal:
+    return from_fen(int(fen or 0))
+
+
+def _signed(query: Select, scope: Scope) -> Select:
+    return scope.apply(query.where(Agreement.status == SIGNED))
+
+
+def totals(scope: Scope) -> dict:
+    """Every figure of a signing report for the scope, in a handful of queries."""
+    head = db.session.execute(scope.apply(select(
+        func.coalesce(func.sum(case((Agreement.status == SIGNED, Agreement.amount_cny_fen))), 0),
+        func.count(case((Agreement.status == SIGNED, 1))),
+        func.count(case(((Agreement.status == SIGNED) & ~Agreement.amount_disclosed, 1))),
+        func.coalesce(func.sum(case((Agreement.status == READY, Agreement.amount_cny_fen))), 0),
+        func.count(case((Agreement.status == READY, 1))),
+    ).select_from(Agreement))).one()
+    signed_total, signed_count, undisclosed_count, pipeline_total, pipeline_count = head
+
+    counterparty_count = db.session.scalar(_signed(
+        select(func.count(distinct(AgreementParty.organization_id))).select_from(AgreementParty)
+        .join(Agreement, AgreementParty.agreement_id == Agreement.id).where(AgreementParty.position > 0), scope))
+
+    undisclosed = db.session.execute(_signed(
+        select(Agreement.id, Agreement.number, Agreement.title).where(~Agreement.amount_disclosed)
+        .order_by(Agreement.number).limit(200), scope)).all()
+
+    return {
+        "currency": "CNY",
+        "signed_total": _money(signed_total),
+        "signed_count": signed_count,
+        "counterparty_count": counterparty_count or 0,
+        "undisclosed_count": undisclosed_count,
+        "undisclosed": [{"id": i, "number": n, "title": t} for i, n, t in undisclosed],
+        "pipeline_total": _money(pipeline_total),
+        "pipeline_count": pipeline_count,
+        "by_sector": by_sector(scope),
+        "by_kind": by_kind(scope),
+        "by_organization": by_organization(scope),
+        "by_tier": by_tier(scope),
+    }
+
+
+def by_sector(scope: Scope) -> list[dict]:
+    sectors_per = (select(AgreementSector.agreement_id, func.count().label("n"))
+                   .group_by(AgreementSector.agreement_id).subquery())
+    ranked = (select(AgreementSector.agreement_id, AgreementSector.sector,
+                     (func.row_number().over(partition_by=AgreementSector.agreement_id,
+                                             order_by=AgreementSector.id) - 1).label("rank"))
+              .subquery())
+    fen = func.coalesce(Agreement.amount_cny_fen, 0)
+    share = fen / sectors_per.c.n + case((ranked.c.rank < fen % sectors_per.c.n, 1), else_=0)
+    rows = db.session.execute(_signed(
+        select(ranked.c.sector, func.count(), func.coalesce(func.sum(share), 0), func.coalesce(func.sum(fen), 0))
+        .select_from(ranked).join(Agreement, Agreement.id == ranked.c.agreement_id)
+        .join(sectors_per, sectors_per.c.agreement_id == ranked.c.agreement_id)
+        .group_by(ranked.c.sector), scope)).all()
+    found = {Sector(sector): (count, share_fen, full_fen) for sector, count, share_fen, full_fen in rows}
+    return [{"sector": sector.value, "count": found[sector][0], "amount": _money(found[sector][1]),
+             "amount_involved": _money(found[sector][2])} for sector in Sector if sector in found]
+
+
+def by_kind(scope: Scope) -> list[dict]:
+    rows = db.session.execute(_signed(
+        select(Agreement.kind, func.count(), func.coalesce(func.sum(Agreement.amount_cny_fen), 0))
+        .group_by(Agreement.kind).order_by(func.coalesce(func.sum(Agreement.amount_cny_fen), 0).desc()), scope)).all()
+    return [{"kind": kind.value, "count": count, "amount": _money(fen)} for kind, count, fen in rows]
+
+
+def by_organization(scope: Scope, limit: int = 500) -> list[dict]:
+    """Each party organization with the agreements it signed and their full value."""
+    rows = db.session.execute(_signed(
+        select(Organization.id, Organization.name, func.count(distinct(Agreement.id)),
+               func.coalesce(func.sum(Agreement.amount_cny_fen), 0))
+        .select_from(AgreementParty).join(Agreement, AgreementParty.agreement_id == Agreement.id)
+        .join(Organization, Organization.id == AgreementParty.organization_id)
+        .group_by(Organization.id, Organization.name)
+        .order_by(func.coalesce(func.sum(Agreement.amount_cny_fen), 0).desc(), Organization.name).limit(limit),
+        scope)).all()
+    if scope.organization_id is not None:
+        rows = [row for row in rows if row[0] == scope.organization_id]
+    return [{"organization_id": i, "name": name, "count": count, "amount": _money(fen)} for i, name, count, fen in rows]
+
+
+def by_tier(scope: Scope) -> list[dict]:
+    """Counterparties by membership tier (non-members as `null`)."""
+    rows = db.session.execute(_signed(
+        select(Organization.tier, func.count(distinct(Agreement.id)), func.count(distinct(Organization.id)))
+        .select_from(AgreementParty).join(Agreement, AgreementParty.agreement_id == Agreement.id)
+        .join(Organization, Organization.id == AgreementParty.organization_id)
+        .where(AgreementParty.position > 0).group_by(Organization.tier), scope)).all()
+    found = {tier: (agreements, orgs) for tier, agreements, orgs in rows}
+    ordered = [t for t in Tier if t in found] + ([None] if None in found else [])
+    return [{"tier": tier.value if tier else None, "agreements": found[tier][0], "organizations": found[tier][1]}
+            for tier in ordered]
+
+
+def by_month(year: int) -> list[dict]:
+    """Signed value per month of a year (local time)."""
+    month = local_month(Agreement.signed_at)
+    rows = db.session.execute(
+        select(month, func.count(), func.coalesce(func.sum(Agreement.amount_cny_fen), 0))
+        .where(Agreement.status == SIGNED, local_year(Agreement.signed_at) == year).group_by(month)).all()
+    found = {int(m): (count, fen) for m, count, fen in rows}
+    return [{"month": m, "count": found.get(m, (0, 0))[0], "amount": _money(found.get(m, (0, 0))[1])}
+            for m in range(1, 13)]
+
+
+def by_year() -> list[dict]:
+    year = local_year(Agreement.signed_at)
+    rows = db.session.execute(
+        select(year, func.count(), func.coalesce(func.sum(Agreement.amount_cny_fen), 0))
+        .where(Agreement.status == SIGNED).group_by(year).order_by(year)).all()
+    return [{"year": int(y), "count": count, "amount": _money(fen)} for y, count, fen in rows]
+
+
+def per_event(event_ids: list[int]) -> dict[int, dict]:
+    """Signed total and count of several events in one query (the dashboard)."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Agreement.event_id, func.count(), func.coalesce(func.sum(Agreement.amount_cny_fen), 0))
+        .where(Agreement.status == SIGNED, Agreement.event_id.in_(event_ids)).group_by(Agreement.event_id)).all()
+    return {event_id: {"count": count, "amount": _money(fen)} for event_id, count, fen in rows}
+
+
+def last_signed(event_id: int) -> Agreement | None:
+    return db.session.scalar(select(Agreement).where(Agreement.event_id == event_id, Agreement.status == SIGNED)
+                             .order_by(Agreement.signed_at.desc(), Agreement.id.desc()).limit(1))
+
+
+
