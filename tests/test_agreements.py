@@ -79,6 +79,17 @@ def test_undisclosed_amounts_keep_no_figures(people, db):
     assert (agreement.amount_fen, agreement.amount_cny_fen) == (None, None)
 
 
+def test_sectors_and_parties_can_be_changed_and_kept(people, db):
+    agreement = draft(people)
+    services.update_agreement(agreement, {"sectors": ["materials", "recycling"],
+                                          "parties": [{"organization_id": people.org_b.id},
+                                                      {"organization_id": people.org_a.id}]}, people.staff)
+    services.update_agreement(agreement, {"sectors": ["materials", "recycling"]}, people.staff)
+    db.session.commit()
+    assert [s.value for s in agreement.sectors] == ["materials", "recycling"]
+    assert [p.organization_id for p in agreement.parties] == [people.org_b.id, people.org_a.id]
+
+
 def test_workflow_and_immutability_once_signed(people, db):
     agreement = draft(people)
     with pytest.raises(ServiceError):

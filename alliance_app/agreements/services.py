@@ -228,7 +228,11 @@ def _apply(agreement: Agreement, values: dict) -> None:
     for key, value in values.items():
         setattr(agreement, key, value)
     if sectors is not None:
-        agreement.sector_rows = [AgreementSector(sector=s) for s in sectors]
+        # Keep the rows of sectors that stay: (agreement, sector) is unique, and
+        # the unit of work would insert the new rows before deleting the old.
+        kept = [row for row in agreement.sector_rows if row.sector in sectors]
+        have = {row.sector for row in kept}
+        agreement.sector_rows = kept + [AgreementSector(sector=s) for s in sectors if s not in have]
     if parties is not None:
         agreement.parties = []
         db.session.flush()  # the old rows go first: (agreement, position) is unique
