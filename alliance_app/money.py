@@ -109,6 +109,7 @@ def format_amount(amount: Decimal | None, currency: str = "CNY") -> str:
     '100万美元' for foreign currencies (in English: 'CNY 3,500,000,000.00')."""
     if amount is None:
         return ""
+    amount = Decimal(amount)  # an int 0 from a template, or a Decimal
     chinese = get_locale() is None or get_locale().language == "zh"
     if not chinese:
         return f"{currency} {grouped(amount)}"

@@ -105,9 +105,11 @@ def test_the_screen_needs_the_current_link_and_shows_the_running_total(client, p
 
 
 def test_dashboard_shows_events_members_and_charts(client, people, signed):
+    factories.event("nothing-signed-yet")  # a published event without agreements shows 0元
     login(client, people.staff)
     page = client.get("/admin").get_data(as_text=True)
     assert people.meeting.event.title in page and "/admin/charts/sectors.svg" in page
+    assert "0.00元" in page
     svg = client.get("/admin/charts/sectors.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
 
