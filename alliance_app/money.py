@@ -95,12 +95,12 @@ def grouped(amount: Decimal) -> str:
 
 
 def _unit_text(amount: Decimal) -> str | None:
-    """35亿 / 3.5亿 / 350万 when that is exact, else None."""
+    """35亿 / 3.5亿 / 350万 when that is exact with at most two decimals in the
+    largest unit that applies; else None (a long figure is clearer than 350712.34万)."""
     for unit, size in (("亿", UNITS["亿"]), ("万", UNITS["万"])):
         if amount >= size:
             scaled = amount / size
-            if scaled == scaled.quantize(FEN):
-                return f"{scaled.normalize():f}{unit}"
+            return f"{scaled.normalize():f}{unit}" if scaled == scaled.quantize(FEN) else None
     return None
 
 

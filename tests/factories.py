@@ -77,6 +77,17 @@ def registration(meeting, actor, org=None, name="代表甲", mobile=None, **fiel
     return created
 
 
+def ready_agreement(parties, actor, **fields):
+    """An agreement between `parties` (organizations), ready for signing."""
+    from alliance_app.agreements import services
+
+    data = {"title": "战略合作协议", "sectors": ["recycling"], "amount": "3.5亿",
+            "parties": [{"organization_id": org.id} for org in parties], **fields}
+    created = services.mark_ready(services.create_agreement(data, actor), actor)
+    db.session.commit()
+    return created
+
+
 def people() -> SimpleNamespace:
     org_a = organization("甲单位有限公司")
     org_b = organization("乙单位有限公司")
@@ -85,6 +96,7 @@ def people() -> SimpleNamespace:
     staff = user(Role.staff, email="staff@secretariat.example")
     return SimpleNamespace(
         meeting=meeting,
+        agreement=ready_agreement((org_a, org_b), staff),
         registration_a=registration(meeting.event, staff, org_a, "甲单位代表"),
         draft=event("authz-draft", publish=False, host=org_a),
         org_a=org_a,

@@ -205,3 +205,14 @@ AUTHZ_ROWS = {
     ("agreements.ceremony_pack", "GET"): ("/events/{event_slug}/agreements.pdf", S),
     ("agreements.mine", "GET"): ("/my/agreements", dict(anon=302, member_a=200, member_b=200, staff=403, admin=403)),
 }
+
+
+@pytest.mark.parametrize("amount, shown", [
+    ("3500000000", "35亿元"), ("350000000", "3.5亿元"), ("50000000", "5000万元"), ("3507123400", "3,507,123,400.00元"),
+    ("123456.78", "123,456.78元"), ("12345", "12,345.00元"), ("15000", "1.5万元"), ("0.05", "0.05元"),
+])
+def test_amounts_are_shown_short_only_when_exact(app, amount, shown):
+    from alliance_app.money import format_amount
+
+    with app.test_request_context("/"):
+        assert format_amount(Decimal(amount)) == shown

@@ -136,6 +136,7 @@ def test_access(client, people, role, key):
         "participant_id": people.meeting.participant.id,
         "registration_id": people.registration_a.id,
         "ticket_code": people.registration_a.ticket_code,
+        "agreement_id": people.agreement.id,
     }
     url = url_template.format(**values)
     headers = {}

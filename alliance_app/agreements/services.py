@@ -17,7 +17,7 @@ from ..errors import ServiceError
 from ..events.models import AgendaItem, AgendaKind, Event
 from ..extensions import db
 from ..members.models import Organization
-from ..money import AmountError, cny_fen, parse_amount, parse_rate, to_fen
+from ..money import MAX_YUAN, AmountError, cny_fen, parse_amount, parse_rate, to_fen
 from ..timeutil import to_local
 from ..validation import Problems, date_value, datetime_value, enum_value, int_value, line, text
 from .clauses import default_clauses
@@ -103,6 +103,9 @@ def _amount(problems: Problems, data: Mapping[str, Any], current: Agreement | No
             problems.add("fx_rate_to_cny", exc.message)
             return
     rate = Decimal(rate)
+    if amount * rate > MAX_YUAN:
+        problems.add("amount", _l("This amount is too large; check the unit."))
+        return
     out.update(amount_fen=to_fen(amount), fx_rate_micro=int(rate * RATE_SCALE), amount_cny_fen=cny_fen(amount, rate))
 
 

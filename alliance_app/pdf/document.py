@@ -2,6 +2,7 @@
 第 X 页 共 Y 页 (per document section), metadata. Builders take domain objects
 and return bytes; views only send them."""
 import io
+from typing import Callable
 from xml.sax.saxutils import escape as _xml_escape
 
 from flask_babel import gettext as _
@@ -88,8 +89,10 @@ def _numbered_canvas_class(font_name: str, label_format: str):
 
 
 def build_pdf(story: list, *, title: str, subject: str = "", author: str = "",
-              margins_mm: tuple = (20, 20, 22, 20)) -> bytes:
-    """Render `story` on A4 with page numbers and document metadata."""
+              margins_mm: tuple = (20, 20, 22, 20), on_page: Callable | None = None) -> bytes:
+    """Render `story` on A4 with page numbers and document metadata.
+    `on_page(canvas, doc)`, if given, draws on every page before its content
+    (a watermark, for instance)."""
     buffer = io.BytesIO()
     top, right, bottom, left = (m * mm for m in margins_mm)
     document = SimpleDocTemplate(buffer, pagesize=A4, topMargin=top, rightMargin=right, bottomMargin=bottom,
@@ -97,5 +100,6 @@ def build_pdf(story: list, *, title: str, subject: str = "", author: str = "",
                                  creator="alliance_app", lang="zh-CN",
                                  initialFontName=cjk_font().name)  # no stray, unembedded Helvetica
     label = _("Page %(page)d of %(pages)d")
-    document.build(story, canvasmaker=_numbered_canvas_class(cjk_font().name, label))
+    decorate = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
+    document.build(story, canvasmaker=_numbered_canvas_class(cjk_font().name, label), **decorate)
     return buffer.getvalue()

@@ -1,0 +1,482 @@
+"""Agreements in the JSON API: drafting, the workflow (draft → ready → signed,
+or voided with a reason) and the printed agreement.
+
+Access (a bearer token; no token → 401):
+
+* the secretariat reads and changes every agreement;
+* a member representative reads (the list, one agreement, the PDF) only the
+  agreements its organization is a party to: the list leaves the others out,
+  their ids answer 403. Every write is 403 for members, checked before the
+  agreement is looked up or the body is read.
+
+Money is never a JSON number: `amount` and `fx_rate_to_cny` are sent as
+decimal strings ("3500000000.00", "35亿", "3.5亿元", "1,000,000.50"; a rate
+such as "7.1234"), and answered as plain decimal strings: `amount` in the
+currency's units with two places, `amount_cny` its value in CNY at the
+recorded rate, `fx_rate_to_cny` CNY per unit of the currency ("1" for CNY).
+An undisclosed amount is answered as null.
+
+Input is strict, as in the other modules: the body must be a JSON object (400
+otherwise), unknown fields and wrong types are refused with 422 per field, and
+the agreements services check the rest (parties, amounts, currencies, lengths,
+the workflow) with 422 per field, or 409 for a step the agreement's status
+forbids (changing or re-signing a signed agreement). Errors of a party or a
+clause are named like the services name them: `parties-1-organization_id`,
+`clauses-0-heading`. Each request calls one service and commits once, or
+writes nothing.
+"""
+from decimal import Decimal
+from functools import wraps
+
+import marshmallow as ma
+from flask import abort, request, url_for
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import BadRequest
+
+from ..agreements import services
+from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
+                                 Sector)
+from ..downloads import download_response
+from ..extensions import db
+from ..money import plain
+from ..permissions import login_required, secretariat_required
+from . import API_PREFIX, ApiErrorSchema
+from .common import (BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema,
+                     PageSchema, StrictSchema, Text, _pk, _save, json_body, paginated, with_object)
+from .events import Moment
+
+blp = Blueprint("api_agreements", __name__, url_prefix=API_PREFIX,
+                description="Agreements: drafting, readiness, signing, voiding and the printed agreement")
+
+KINDS = [kind.value for kind in AgreementKind]
+SECTORS = [sector.value for sector in Sector]
+STATUSES = [status.value for status in AgreementStatus]
+
+ERRORS = {
+    400: "The body is not a JSON object",
+    401: "Missing, invalid or revoked token",
+    403: "Not the secretariat, or an agreement the caller's organization is not a party to",
+    404: "No such agreement",
+    409: "The agreement's status forbids it: signed or void agreements cannot be changed, an agreement is "
+         "signed once, only a draft becomes ready",
+    422: "Invalid input, with a message per field (parties-1-organization_id for the second party)",
+}
+
+AMOUNT_AS_STRING = _l("Send the amount as a decimal string such as \"3500000000.00\".")
+RATE_AS_STRING = _l("Give the exchange rate to CNY as a decimal string, e.g. \"1.5400\".")
+LIST_OF_PARTIES = _l("Expected a list of parties.")
+LIST_OF_CLAUSES = _l("Expected a list of clauses.")
+LIST_OF_SECTORS = _l("Expected a list of sectors.")
+
+
+def responds(*statuses):
+    """Document the error responses an endpoint may give."""
+
+    def decorator(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ApiErrorSchema, description=ERRORS[status])(view)
+        return view
+
+    return decorator
+
+
+# --- fields -------------------------------------------------------------------------------------
+
+class DecimalString(ma.fields.Field):
+    """Money and rates: a decimal string in and out, never a JSON number (a
+    float cannot hold 0.1 exactly, and clients round numbers their own way).
+    The services parse the string; the answer is a plain decimal string."""
+
+    def __init__(self, refused, places: int | None = 2, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        self.places = places  # 2: money ("3500000000.00"); None: a rate as exact as stored ("7.1234")
+        metadata = {"type": "string", **kwargs.pop("metadata", {})}
+        super().__init__(error_messages={**FIELD_ERRORS, "invalid": refused}, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):  # numbers and booleans alike
+            raise self.make_error("invalid")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if self.places == 2:
+            return plain(value)
+        return f"{Decimal(value).normalize():f}"
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """true or false only (marshmallow would take 1, "yes" and "on")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(error_messages=BOOLEAN_ERRORS, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def Id(description, **kwargs):
+    return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
+                             validate=ma.validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": description, "minimum": 1, "maximum": MAX_ID}, **kwargs)
+
+
+def ListOf(inner, invalid, **kwargs):
+    return ma.fields.List(inner, error_messages={**FIELD_ERRORS, "invalid": invalid}, **kwargs)
+
+
+def _flatten(messages, prefix=""):
+    """{"parties": {1: {"organization_id": [...]}}} → {"parties-1-organization_id": [...]}, the
+    services' names, so that a client finds every message of a party under one scheme. A value
+    of a plain list is the list's own: {"sectors": {0: [...]}} → {"sectors": [...]}."""
+    if not isinstance(messages, dict):
+        return {prefix: messages}
+    flat = {}
+    for key, value in messages.items():
+        if key == "_schema" and prefix or isinstance(key, int) and not isinstance(value, dict):
+            name = prefix
+        else:
+            name = f"{prefix}-{key}" if prefix else str(key)
+        for field, field_messages in _flatten(value, name).items():
+            flat.setdefault(field, []).extend(field_messages)
+    return flat
+
+
+class FlatErrorsSchema(StrictSchema):
+    def handle_error(self, error, data, **kwargs):
+        try:
+            super().handle_error(error, data, **kwargs)
+        except ma.ValidationError as stringified:
+            raise ma.ValidationError(_flatten(stringified.messages), data=data,
+                                     valid_data=error.valid_data) from None
+
+
+# --- output -------------------------------------------------------------------------------------
+
+class PartySchema(ma.Schema):
+    organization_id = ma.fields.Integer()
+    role_label = ma.fields.String(metadata={"description": "甲方, 乙方 … by default, in the parties' order"})
+    signatory_name = ma.fields.String(allow_none=True, metadata={"description": "As typed; escaping is the "
+                                                                                "client's job"})
+    signatory_title = ma.fields.String(allow_none=True)
+    printed_name = ma.fields.String(metadata={"description": "The organization's name as printed on the "
+                                                             "agreement (copied when the party was added)"})
+    printed_name_en = ma.fields.String(allow_none=True)
+
+
+class ClauseSchema(ma.Schema):
+    heading = ma.fields.String()
+    body = ma.fields.String()
+    heading_en = ma.fields.String(allow_none=True)
+    body_en = ma.fields.String(allow_none=True)
+
+
+class AgreementSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String(metadata={"description": "Given when drafted, sequential per year: AHBR-2026-0001"})
+    title = ma.fields.String()
+    kind = ma.fields.String(metadata={"enum": KINDS})
+    sectors = ma.fields.List(ma.fields.String(metadata={"enum": SECTORS}))
+    status = ma.fields.String(metadata={"enum": STATUSES})
+    event_id = ma.fields.Integer(allow_none=True)
+    agenda_item_id = ma.fields.Integer(allow_none=True, metadata={"description": "The signing ceremony"})
+    ceremony_order = ma.fields.Integer(allow_none=True)
+    place = ma.fields.String(allow_none=True)
+    term_start = ma.fields.Date(allow_none=True)
+    term_end = ma.fields.Date(allow_none=True)
+    amount_disclosed = ma.fields.Boolean()
+    amount = DecimalString(AMOUNT_AS_STRING, metadata={
+        "description": "In the currency's units, two places, e.g. \"3500000000.00\"; null when undisclosed"})
+    currency = ma.fields.String(metadata={"description": "ISO 4217"})
+    fx_rate_to_cny = DecimalString(RATE_AS_STRING, places=None, attribute="fx_rate", metadata={
+        "description": "CNY per unit of the currency, e.g. \"7.1234\" (\"1\" for CNY)"})
+    amount_cny = DecimalString(AMOUNT_AS_STRING, metadata={"description": "The amount in CNY at the recorded "
+                                                                          "rate, rounded half up to the fen"})
+    parties = ma.fields.List(ma.fields.Nested(PartySchema), metadata={"description": "In their order"})
+    signed_at = Moment(metadata={"description": "When it was signed"})
+    void_reason = ma.fields.String(allow_none=True)
+    voided_at = Moment()
+    replaces_id = ma.fields.Integer(allow_none=True, metadata={"description": "The agreement this one corrects"})
+    created_at = Moment()
+    updated_at = Moment()
+
+
+class AgreementDetailSchema(AgreementSchema):
+    preamble = ma.fields.String(allow_none=True)
+    clauses = ma.fields.List(ma.fields.Nested(ClauseSchema), metadata={"description": "In their order"})
+
+
+class AgreementPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(AgreementSchema))
+
+
+# --- input --------------------------------------------------------------------------------------
+
+class AgreementListArgsSchema(PageArgsSchema):
+    event_id = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=ma.validate.Range(min=1, max=MAX_ID),
+                                 metadata={"description": "Only the agreements of this event"})
+    status = Choice(STATUSES, "Only agreements in this status")
+    kind = Choice(KINDS, "Only agreements of this kind")
+    sector = Choice(SECTORS, "Only agreements in this sector")
+    year = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=ma.validate.Range(
+        min=2000, max=2100, error=_l("Enter a number from %(min)d to %(max)d.", min=2000, max=2100)),
+        metadata={"description": "The year of the number (AHBR-<year>-0001)"})
+
+
+class PartyInputSchema(StrictSchema):
+    organization_id = Id("An organization of the directory; each once", required=True)
+    role_label = Text(20, metadata={"description": "Empty: 甲方, 乙方 … by order"})
+    signatory_name = Text(100)
+    signatory_title = Text(200)
+
+
+class ClauseInputSchema(StrictSchema):
+    heading = Text(200, required=True)
+    body = Text(20_000, required=True)
+    heading_en = Text(200)
+    body_en = Text(20_000)
+
+
+class AgreementWriteSchema(FlatErrorsSchema):
+    """Fields as the services take them; what is missing is left unchanged (PATCH)."""
+
+    title = Text(200, allow_none=False)
+    kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
+    sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
+                     metadata={"description": "At least one"})
+    event_id = Id("The event at which it is signed", allow_none=True)
+    agenda_item_id = Id("The event's signing ceremony", allow_none=True)
+    ceremony_order = ma.fields.Integer(strict=True, allow_none=True, error_messages=INTEGER_ERRORS,
+                                       metadata={"description": "Order at the ceremony", "minimum": 1})
+    place = Text(200)
+    term_start = ma.fields.Date(allow_none=True, error_messages=DATE_ERRORS)
+    term_end = ma.fields.Date(allow_none=True, error_messages=DATE_ERRORS,
+                              metadata={"description": "Not before term_start"})
+    preamble = Text(20_000)
+    amount_disclosed = StrictBoolean(metadata={"description": "False keeps no figures (amount is ignored)"})
+    amount = DecimalString(AMOUNT_AS_STRING, metadata={
+        "description": "A decimal string in the currency's units: \"3500000000.00\", \"3,500,000,000\", "
+                       "\"35亿\", \"3.5亿元\"; at most two decimal places, not negative. Never a JSON number.",
+        "example": "3500000000.00"})
+    currency = Text(3, metadata={"description": "ISO 4217, CNY by default", "example": "CNY"})
+    fx_rate_to_cny = DecimalString(RATE_AS_STRING, places=None, metadata={
+        "description": "CNY per unit of the currency, at most six decimal places; required for a foreign "
+                       "currency. Changing the currency drops the old rate: send the new one with it.",
+        "example": "7.1234"})
+    parties = ListOf(ma.fields.Nested(PartyInputSchema), LIST_OF_PARTIES, metadata={
+        "description": "Two or more, each organization once, in order; replaces the parties (PATCH)"})
+    clauses = ListOf(ma.fields.Nested(ClauseInputSchema), LIST_OF_CLAUSES, metadata={
+        "description": "Replaces the clauses (PATCH); when a new agreement has none, the default clauses of "
+                       "its kind"})
+
+
+class AgreementCreateSchema(AgreementWriteSchema):
+    title = Text(200, required=True, allow_none=False)
+    sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS, required=True,
+                     metadata={"description": "At least one"})
+    parties = ListOf(ma.fields.Nested(PartyInputSchema), LIST_OF_PARTIES, required=True, metadata={
+        "description": "Two or more, each organization once, in order"})
+
+
+class SignSchema(StrictSchema):
+    signed_at = Moment(metadata={"description": "When it was signed, if not now; not in the future"})
+
+
+class VoidSchema(StrictSchema):
+    reason = Text(500, required=True, metadata={"description": "Why; kept with the agreement"})
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
+DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses),)
+
+
+def agreement_detail(agreement_id: int) -> Agreement | None:
+    """One agreement with its parties, sectors and clauses: four queries, whatever their number."""
+    if not 0 < agreement_id <= MAX_ID:
+        return None
+    return db.session.scalar(select(Agreement).where(Agreement.id == agreement_id).options(*DETAIL_LOAD)
+                             .execution_options(populate_existing=True))
+
+
+def readable(agreement_id: int) -> Agreement:
+    """The agreement, or 404; 403 unless the caller's organization is a party (or the secretariat)."""
+    agreement = agreement_detail(agreement_id)
+    if agreement is None:
+        abort(404)
+    if not agreement.can_view(current_user):
+        abort(403)
+    return agreement
+
+
+def _recheck_dependents(agreement: Agreement, data: dict) -> None:
+    """A PATCH that changes a field leaves nothing behind that belonged to its
+    old value: the rate belonged to the old currency (USD must not keep CNY's
+    rate of 1), the signing ceremony to the old event (the services check it
+    again against the new one)."""
+    if "currency" in data and "fx_rate_to_cny" not in data and \
+            str(data["currency"] or "CNY").strip().upper() != agreement.currency:
+        data["fx_rate_to_cny"] = None
+    if "event_id" in data and "agenda_item_id" not in data and data["event_id"] != agreement.event_id \
+            and agreement.agenda_item_id is not None:
+        data["agenda_item_id"] = agreement.agenda_item_id
+
+
+def optional_json_body(view):
+    """A body is optional; when there is one, it is a JSON object."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.get_data(cache=True) and not request.is_json:
+            exc = BadRequest()
+            exc.custom_message = _l("Send the data as a JSON object (Content-Type: application/json).")
+            raise exc
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+@blp.route("/agreements", endpoint="agreements")
+class Agreements(MethodView):
+
+    @login_required
+    @blp.arguments(AgreementListArgsSchema, location="query")
+    @blp.response(200, AgreementPageSchema)
+    @responds(401, 422)
+    def get(self, args):
+        """Agreements, the latest number first, paginated, with their parties.
+
+        The secretariat sees every agreement, a member representative those
+        its organization is a party to. Clauses are not included: ask for one
+        agreement."""
+        query = select(Agreement).options(*LIST_LOAD).order_by(Agreement.year.desc(), Agreement.seq.desc())
+        if not current_user.is_secretariat:
+            query = query.where(Agreement.parties.any(AgreementParty.organization_id == current_user.organization_id))
+        if args.get("event_id"):
+            query = query.where(Agreement.event_id == args["event_id"])
+        if args.get("status"):
+            query = query.where(Agreement.status == AgreementStatus(args["status"]))
+        if args.get("kind"):
+            query = query.where(Agreement.kind == AgreementKind(args["kind"]))
+        if args.get("sector"):
+            query = query.where(Agreement.sector_rows.any(AgreementSector.sector == Sector(args["sector"])))
+        if args.get("year"):
+            query = query.where(Agreement.year == args["year"])
+        return paginated(query, args["page"], args["per_page"])
+
+    @secretariat_required
+    @json_body
+    @blp.arguments(AgreementCreateSchema)
+    @blp.response(201, AgreementDetailSchema)
+    @responds(400, 401, 403, 422)
+    def post(self, data):
+        """Draft an agreement (secretariat); it is numbered at once.
+
+        Without `clauses` it gets the default clauses of its kind. Fewer than
+        two parties, an organization twice, an amount that does not parse or a
+        foreign currency without `fx_rate_to_cny` are refused with 422."""
+        agreement = _save(lambda: services.create_agreement(data, current_user))
+        agreement_id = _pk(agreement)
+        return (agreement_detail(agreement_id), 201,
+                {"Location": url_for("api_agreements.agreement", agreement_id=agreement_id)})
+
+
+@blp.route("/agreements/<int:agreement_id>", endpoint="agreement")
+class AgreementById(MethodView):
+
+    @login_required
+    @blp.response(200, AgreementDetailSchema)
+    @responds(401, 403, 404)
+    def get(self, agreement_id):
+        """One agreement with its parties and clauses."""
+        return readable(agreement_id)
+
+    @secretariat_required
+    @with_object(Agreement, "agreement_id", "agreement")
+    @json_body
+    @blp.arguments(AgreementWriteSchema)
+    @blp.response(200, AgreementDetailSchema)
+    @responds(400, 401, 403, 404, 409, 422)
+    def patch(self, data, agreement):
+        """Change the fields sent (secretariat); `parties` and `clauses` replace the lists.
+
+        A signed or void agreement cannot be changed (409); a change to an
+        agreement ready for signing sends it back to draft. A new `currency`
+        needs its `fx_rate_to_cny` in the same request (the old rate is
+        dropped); a new `event_id` while a signing ceremony is set needs the
+        new event's `agenda_item_id` (or null)."""
+        _recheck_dependents(agreement, data)
+        _save(lambda: services.update_agreement(agreement, data, current_user))
+        return agreement_detail(_pk(agreement))
+
+
+@blp.route("/agreements/<int:agreement_id>/ready", endpoint="ready")
+class AgreementReady(MethodView):
+
+    @secretariat_required
+    @with_object(Agreement, "agreement_id", "agreement")
+    @blp.response(200, AgreementDetailSchema)
+    @responds(401, 403, 404, 409, 422)
+    def post(self, agreement):
+        """Mark a draft ready for signing (secretariat): checked, waiting for the ceremony."""
+        _save(lambda: services.mark_ready(agreement, current_user))
+        return agreement_detail(_pk(agreement))
+
+
+@blp.route("/agreements/<int:agreement_id>/sign", endpoint="sign")
+class AgreementSign(MethodView):
+
+    @secretariat_required
+    @with_object(Agreement, "agreement_id", "agreement")
+    @optional_json_body
+    @blp.arguments(SignSchema, required=False)
+    @blp.response(200, AgreementDetailSchema)
+    @responds(400, 401, 403, 404, 409, 422)
+    def post(self, data, agreement):
+        """Record the signing of an agreement ready for signing (secretariat), now
+        or at `signed_at`. Once only: signing again is 409. The body is optional."""
+        _save(lambda: services.sign(agreement, current_user, data.get("signed_at")))
+        return agreement_detail(_pk(agreement))
+
+
+@blp.route("/agreements/<int:agreement_id>/void", endpoint="void")
+class AgreementVoid(MethodView):
+
+    @secretariat_required
+    @with_object(Agreement, "agreement_id", "agreement")
+    @json_body
+    @blp.arguments(VoidSchema)
+    @blp.response(200, AgreementDetailSchema)
+    @responds(400, 401, 403, 404, 409, 422)
+    def post(self, data, agreement):
+        """Void an agreement, signed or not, with a `reason` (secretariat); voiding twice is 409."""
+        _save(lambda: services.void(agreement, data["reason"], current_user))
+        return agreement_detail(_pk(agreement))
+
+
+@blp.route("/agreements/<int:agreement_id>/pdf", endpoint="pdf")
+class AgreementPdf(MethodView):
+
+    @login_required
+    @blp.doc(responses={"200": {"description": "The printed agreement",
+                                "content": {"application/pdf": {"schema": {"type": "string",
+                                                                           "format": "binary"}}}}})
+    @responds(401, 403, 404)
+    def get(self, agreement_id):
+        """The printed agreement as a PDF, for the secretariat and the parties."""
+        from ..agreements.documents import agreement_pdf
+
+        agreement = readable(agreement_id)
+        return download_response(agreement_pdf(agreement), f"{agreement.number} {agreement.title}.pdf",
+                                 "application/pdf", fallback=f"agreement-{agreement.number}.pdf")
