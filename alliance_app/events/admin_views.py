@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..formflow import form_data, submit
 from ..members.services import organization_choices
 from ..permissions import secretariat_required
 from ..timeutil import to_local
@@ -16,10 +17,6 @@ from .forms import (CloneForm, EventForm, EventStatusForm, ItemForm, OrganizerFo
                     SessionForm)
 from .labels import KIND_LABELS, PART_LABELS, ROLE_LABELS, STATUS_LABELS
 from .models import AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession, Person
-
-
-def _data(form) -> dict:
-    return {f.name: f.data for f in form if f.name not in ("submit", "csrf_token")}
 
 
 def _local_values(obj, fields) -> dict:
@@ -35,22 +32,6 @@ def _local_values(obj, fields) -> dict:
             value = str(value) if value else ""
         values[field] = value
     return values
-
-
-def _submit(form, action, success_message, redirect_to, template, status_on_error=422, **context):
-    """Validate, call the service, commit and redirect; or show the form with
-    every problem at its field."""
-    if form.validate_on_submit():
-        try:
-            result = action(_data(form))
-        except ServiceError as exc:
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(success_message, "success")
-            return redirect(redirect_to(result))
-    status = status_on_error if request.method == "POST" else 200
-    return render_template(template, form=form, **context), status
 
 
 def _direction() -> str:
@@ -83,7 +64,7 @@ def admin_list():
 @secretariat_required
 def admin_create():
     form = EventForm()
-    return _submit(form, lambda data: services.create_event(data, current_user),
+    return submit(form, lambda data: services.create_event(data, current_user),
                    _("The event has been created as a draft."),
                    lambda event: url_for("events.admin_detail", event_id=event.id),
                    "events/admin_form.html", event=None)
@@ -107,7 +88,7 @@ def admin_detail(event_id):
 def admin_edit(event_id):
     event = _event(event_id)
     form = EventForm(data=_local_values(event, services.EVENT_FIELDS))
-    return _submit(form, lambda data: services.update_event(event, data, current_user),
+    return submit(form, lambda data: services.update_event(event, data, current_user),
                    _("The changes have been saved."),
                    lambda _result: url_for("events.admin_detail", event_id=event.id),
                    "events/admin_form.html", event=event)
@@ -132,7 +113,7 @@ def admin_clone(event_id):
     event = _event(event_id)
     form = CloneForm(data={"title": event.title, "slug": f"{event.slug}-copy",
                            "starts_at": to_local(event.starts_at).replace(tzinfo=None)})
-    return _submit(form, lambda data: services.clone_event(event, data, current_user),
+    return submit(form, lambda data: services.clone_event(event, data, current_user),
                    _("The copy has been created as a draft; check its dates and people."),
                    lambda copy: url_for("events.admin_detail", event_id=copy.id),
                    "events/admin_clone.html", event=event)
@@ -148,7 +129,7 @@ def organizer_add(event_id):
     form.organization_id.choices = organization_choices()
     if form.validate_on_submit():
         try:
-            services.add_organizer(event, _data(form), current_user)
+            services.add_organizer(event, form_data(form), current_user)
         except ServiceError as exc:
             flash(" ".join(m for messages in exc.errors.values() for m in messages) or str(exc.message), "danger")
         else:
@@ -195,7 +176,7 @@ def session_create(event_id):
     event = _event(event_id)
     local_start = to_local(event.starts_at).replace(tzinfo=None)
     form = _session_form(data={"starts_at": local_start, "ends_at": to_local(event.ends_at).replace(tzinfo=None)})
-    return _submit(form, lambda data: services.add_session(event, data, current_user),
+    return submit(form, lambda data: services.add_session(event, data, current_user),
                    _("The session has been added."),
                    lambda session: url_for("events.admin_detail", event_id=event.id) + f"#session-{session.id}",
                    "events/admin_session_form.html", event=event, session=None)
@@ -206,7 +187,7 @@ def session_create(event_id):
 def session_edit(session_id):
     session = db.get_or_404(EventSession, session_id)
     form = _session_form(data=_local_values(session, services.SESSION_FIELDS))
-    return _submit(form, lambda data: services.update_session(session, data, current_user),
+    return submit(form, lambda data: services.update_session(session, data, current_user),
                    _("The changes have been saved."),
                    lambda _r: url_for("events.admin_detail", event_id=session.event_id) + f"#session-{session.id}",
                    "events/admin_session_form.html", event=session.event, session=session)
@@ -233,7 +214,7 @@ def item_create(session_id):
     form = ItemForm(data={"starts_at": to_local(last_end).replace(tzinfo=None),
                           "ends_at": to_local(min(last_end + (session.ends_at - session.starts_at) / 10,
                                                   session.ends_at)).replace(tzinfo=None)})
-    return _submit(form, lambda data: services.add_item(session, data, current_user),
+    return submit(form, lambda data: services.add_item(session, data, current_user),
                    _("The agenda item has been added."),
                    lambda item: url_for("events.admin_detail", event_id=session.event_id) + f"#item-{item.id}",
                    "events/admin_item_form.html", session=session, item=None)
@@ -244,7 +225,7 @@ def item_create(session_id):
 def item_edit(item_id):
     item = db.get_or_404(AgendaItem, item_id)
     form = ItemForm(data=_local_values(item, services.ITEM_FIELDS))
-    return _submit(form, lambda data: services.update_item(item, data, current_user),
+    return submit(form, lambda data: services.update_item(item, data, current_user),
                    _("The changes have been saved."),
                    lambda _r: url_for("events.admin_detail", event_id=item.session.event_id) + f"#item-{item.id}",
                    "events/admin_item_form.html", session=item.session, item=item)
@@ -278,7 +259,7 @@ def participant_add(item_id):
     form.person_id.choices = _people_choices()
     if form.validate_on_submit():
         try:
-            services.add_participant(item, _data(form), current_user)
+            services.add_participant(item, form_data(form), current_user)
         except ServiceError as exc:
             flash(" ".join(m for messages in exc.errors.values() for m in messages) or str(exc.message), "danger")
         else:
@@ -315,7 +296,7 @@ def _person_form(**kwargs) -> PersonForm:
 @secretariat_required
 def person_create():
     form = _person_form()
-    return _submit(form, lambda data: services.create_person(data, current_user), _("The person has been added."),
+    return submit(form, lambda data: services.create_person(data, current_user), _("The person has been added."),
                    lambda _p: url_for("events.people_list"), "events/person_form.html", person=None)
 
 
@@ -324,6 +305,6 @@ def person_create():
 def person_edit(person_id):
     person = db.get_or_404(Person, person_id)
     form = _person_form(data=_local_values(person, services.PERSON_FIELDS))
-    return _submit(form, lambda data: services.update_person(person, data, current_user),
+    return submit(form, lambda data: services.update_person(person, data, current_user),
                    _("The changes have been saved."), lambda _p: url_for("events.people_list"),
                    "events/person_form.html", person=person)

@@ -1,10 +1,11 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..formflow import form_data, submit
 from ..permissions import load_for, login_required, member_required, secretariat_required
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
@@ -13,11 +14,6 @@ from .labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
 from .models import Contact, MembershipStatus, Organization, tier_rank
 
 LIST_FILTERS = ("q", "kind", "status", "tier", "region", "sort")
-
-
-def _form_data(form, names=None) -> dict:
-    skip = {"submit", "csrf_token"}
-    return {f.name: f.data for f in form if f.name not in skip and (names is None or f.name in names)}
 
 
 def _initial_values(obj) -> dict:
@@ -61,16 +57,9 @@ def organization_list():
 @secretariat_required
 def organization_create():
     form = OrganizationForm()
-    if form.validate_on_submit():
-        try:
-            org = services.create_organization(_form_data(form), current_user)
-        except ServiceError as exc:
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added to the directory.", name=org.name), "success")
-            return redirect(url_for("members.organization_detail", org_id=org.id))
-    return render_template("members/form.html", form=form, org=None), _status_code()
+    return submit(form, lambda data: services.create_organization(data, current_user),
+                  _("%(name)s has been added to the directory.", name=form.name.data or ""),
+                  lambda org: url_for("members.organization_detail", org_id=org.id), "members/form.html", org=None)
 
 
 @bp.route("/organizations/<int:org_id>")
@@ -97,16 +86,9 @@ def organization_edit(org_id):
     org = load_for(Organization, org_id, Organization.can_edit_profile)
     form_class = OrganizationForm if current_user.is_secretariat else ProfileForm
     form = form_class(data=_initial_values(org))
-    if form.validate_on_submit():
-        try:
-            services.update_organization(org, _form_data(form), current_user)
-        except ServiceError as exc:
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for("members.organization_detail", org_id=org.id))
-    return render_template("members/form.html", form=form, org=org), _status_code()
+    return submit(form, lambda data: services.update_organization(org, data, current_user),
+                  _("The changes have been saved."), lambda _r: url_for("members.organization_detail", org_id=org.id),
+                  "members/form.html", org=org)
 
 
 @bp.route("/organizations/<int:org_id>/status", methods=["POST"])
@@ -134,8 +116,6 @@ def _contact_of(org_id, contact_id) -> Contact:
     org = load_for(Organization, org_id, Organization.can_edit_profile)
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.organization_id != org.id:
-        from flask import abort
-
         abort(404)
     return contact
 
@@ -144,35 +124,18 @@ def _contact_of(org_id, contact_id) -> Contact:
 @login_required
 def contact_create(org_id):
     org = load_for(Organization, org_id, Organization.can_edit_profile)
-    form = ContactForm()
-    if form.validate_on_submit():
-        try:
-            services.add_contact(org, _form_data(form), current_user)
-        except ServiceError as exc:
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("The contact has been added."), "success")
-            return redirect(url_for("members.organization_detail", org_id=org.id))
-    return render_template("members/contact_form.html", form=form, org=org, contact=None), _status_code()
+    return submit(ContactForm(), lambda data: services.add_contact(org, data, current_user),
+                  _("The contact has been added."), lambda _r: url_for("members.organization_detail", org_id=org.id),
+                  "members/contact_form.html", org=org, contact=None)
 
 
 @bp.route("/organizations/<int:org_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @login_required
 def contact_edit(org_id, contact_id):
     contact = _contact_of(org_id, contact_id)
-    form = ContactForm(obj=contact)
-    if form.validate_on_submit():
-        try:
-            services.update_contact(contact, _form_data(form), current_user)
-        except ServiceError as exc:
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("The contact has been saved."), "success")
-            return redirect(url_for("members.organization_detail", org_id=org_id))
-    return render_template("members/contact_form.html", form=form, org=contact.organization,
-                           contact=contact), _status_code()
+    return submit(ContactForm(obj=contact), lambda data: services.update_contact(contact, data, current_user),
+                  _("The contact has been saved."), lambda _r: url_for("members.organization_detail", org_id=org_id),
+                  "members/contact_form.html", org=contact.organization, contact=contact)
 
 
 @bp.route("/organizations/<int:org_id>/contacts/<int:contact_id>/delete", methods=["POST"])
@@ -198,7 +161,7 @@ def apply():
                    "mobile": form.contact_mobile.data, "email": form.contact_email.data}
         account = {"email": form.account_email.data, "password": form.account_password.data}
         try:
-            services.submit_application(_form_data(form, ApplicationForm.ORGANIZATION_FIELDS), contact, account)
+            services.submit_application(form_data(form, ApplicationForm.ORGANIZATION_FIELDS), contact, account)
         except ServiceError as exc:
             exc.apply_to_form(form)
         else:
