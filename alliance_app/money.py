@@ -3,7 +3,7 @@ back; never float. Parsing accepts what people type in China and refuses, with
 the reason, what it cannot take exactly."""
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import cn2an
 from flask_babel import get_locale
@@ -83,6 +83,12 @@ def from_fen(fen: int | None) -> Decimal | None:
 def cny_fen(amount: Decimal, rate: Decimal) -> int:
     """The amount in CNY fen at the recorded rate, rounded half up to the fen."""
     return to_fen((amount * rate).quantize(FEN, rounding=ROUND_HALF_UP))
+
+
+def in_yi(amount: Decimal | None) -> Decimal:
+    """An amount in 亿元 with two decimals, rounded down: a headline such as
+    "突破35亿元" must never overstate (the screen and the reports agree)."""
+    return (Decimal(amount or 0) / UNITS["亿"]).quantize(FEN, rounding=ROUND_DOWN)
 
 
 def plain(amount: Decimal) -> str:

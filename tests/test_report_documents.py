@@ -270,8 +270,9 @@ def test_sector_chart_svg_has_the_labels_as_text_in_a_chinese_font(app, ceremony
         drawing = charts.sector_chart(figures["by_sector"])
         data = charts.svg(drawing)
         pdf = renderPDF.drawToString(drawing)  # the same drawing goes into a PDF
-        unit = gettext("Unit: 100 million yuan")
+        unit, title = gettext("Unit: 100 million yuan"), gettext("Signed value by sector")
     texts = svg_texts(data)
+    assert ET.fromstring(data).find(f"{SVG}title").text == title
     for label in ("后市场", "材料", "储能", "人才科研"):
         assert label in texts
     assert "3.00" in texts and "5.68" in texts  # 6亿 split over two sectors; 8000万美元 at 7.1

@@ -9,7 +9,7 @@ turned into floats only to be drawn. Labels are in the current language. With
 nothing to draw (no agreements, or none with a disclosed amount) a chart says
 so instead of failing."""
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from babel.dates import get_month_names
 from flask_babel import get_locale
@@ -22,9 +22,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..agreements.labels import SECTOR_LABELS
 from ..agreements.models import Sector
+from ..money import in_yi
 from ..pdf.fonts import cjk_font
 
-YI = Decimal(100_000_000)
 WIDTH = 480  # points: the text width of an A4 page with 20 mm margins is 482
 BAR = colors.HexColor("#15803d")
 INK = colors.HexColor("#1f2937")
@@ -47,9 +47,7 @@ class Chart(Drawing):
         self.__dict__["chart_description"] = description
 
 
-def yi(amount: Decimal | None) -> Decimal:
-    """An amount in 亿元, two decimals, rounded half up."""
-    return ((amount or Decimal(0)) / YI).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+yi = in_yi  # 亿元 with two decimals, rounded down like the ceremony screen
 
 
 def yi_label(amount: Decimal | None) -> str:
@@ -211,15 +209,14 @@ class _SVGCanvas(renderSVG.SVGCanvas):
 def svg(drawing: Drawing) -> bytes:
     """The drawing as a standalone SVG document (UTF-8), text kept as text in a
     Chinese-capable font family, scalable (viewBox) for <img> in any width."""
+    texts = {"title": getattr(drawing, "chart_title", ""), "desc": getattr(drawing, "chart_description", "")}
     drawing = renderSVG.renderScaledDrawing(drawing)
     canvas = _SVGCanvas((drawing.width, drawing.height), encoding="utf-8",
                         fontHacks={_font(): {"family": SVG_FONT_FAMILY}},
                         svgAttrs={"role": "img"})
     renderSVG.draw(drawing, canvas, 0, 0)
-    for tag, attribute in (("title", "chart_title"), ("desc", "chart_description")):
-        text = getattr(drawing, attribute, "") or ""
-        node = canvas.svg.getElementsByTagName(tag)[0]
-        node.firstChild.data = text
+    for tag, text in texts.items():  # instead of renderSVG's "..."
+        canvas.svg.getElementsByTagName(tag)[0].firstChild.data = text or ""
     out = io.StringIO()
     canvas.save(out)
     return out.getvalue().encode("utf-8")

@@ -121,7 +121,8 @@ def by_sector(scope: Scope) -> list[dict]:
                                              order_by=AgreementSector.id) - 1).label("rank"))
               .subquery())
     fen = func.coalesce(Agreement.amount_cny_fen, 0)
-    share = fen / sectors_per.c.n + case((ranked.c.rank < fen % sectors_per.c.n, 1), else_=0)
+    # `//`: integer division on both databases (`/` compiles to a true division).
+    share = fen // sectors_per.c.n + case((ranked.c.rank < fen % sectors_per.c.n, 1), else_=0)
     rows = db.session.execute(_signed(
         select(ranked.c.sector, func.count(), func.coalesce(func.sum(share), 0), func.coalesce(func.sum(fen), 0))
         .select_from(ranked).join(Agreement, Agreement.id == ranked.c.agreement_id)

@@ -1,7 +1,6 @@
 """The secretariat's dashboard, the ceremony control, the live ceremony screen
 and the signing reports."""
 import hmac
-from decimal import ROUND_DOWN, Decimal
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -20,7 +19,7 @@ from ..extensions import db
 from ..members.labels import STATUS_LABELS as MEMBERSHIP_LABELS
 from ..members.labels import TIER_LABELS
 from ..members.models import MembershipStatus, Organization
-from ..money import format_amount
+from ..money import format_amount, in_yi
 from ..pdf.fonts import cjk_font
 from ..permissions import secretariat_required
 from ..registrations.models import ACTIVE, Registration, RegistrationStatus
@@ -28,9 +27,6 @@ from ..spreadsheets import XLSX_MIMETYPE
 from ..timeutil import to_local
 from . import bp, charts, documents
 from .totals import Scope, by_month, by_year, last_signed, per_event, totals
-
-YI = Decimal(100_000_000)
-
 
 @bp.route("/admin")
 @secretariat_required
@@ -150,7 +146,7 @@ def screen_figures(event: Event) -> dict:
     total = figures["signed_total"]
     last = last_signed(event.id)
     return {
-        "total_yi": f"{(total / YI).quantize(Decimal('0.01'), rounding=ROUND_DOWN):f}",
+        "total_yi": f"{in_yi(total):f}",
         "total": f"{total:,.2f}",
         "count": figures["signed_count"],
         "partners": figures["counterparty_count"],
