@@ -43,7 +43,8 @@ def authenticate_api_request():
         user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             abort(401)
-        db.session.commit()  # last_used_at, written before the endpoint's own transaction
+        if db.session.dirty:  # last_used_at (once a minute), before the endpoint's own transaction
+            db.session.commit()
         g.api_user = user
     # Flask-Login reads the request's user from g._login_user: setting it here
     # keeps the browser session (cookie) out of API authorisation entirely.

@@ -114,20 +114,19 @@ def totals(scope: Scope) -> dict:
 
 
 def by_sector(scope: Scope) -> list[dict]:
-    sectors_per = (select(AgreementSector.agreement_id, func.count().label("n"))
-                   .group_by(AgreementSector.agreement_id).subquery())
-    ranked = (select(AgreementSector.agreement_id, AgreementSector.sector,
+    # The scope is applied first, so only the event's sector rows are ranked
+    # (ranking the whole table made this the one query that grew with the data).
+    scoped = _signed(select(Agreement.id, func.coalesce(Agreement.amount_cny_fen, 0).label("fen")), scope).subquery()
+    ranked = (select(AgreementSector.sector, scoped.c.fen,
                      (func.row_number().over(partition_by=AgreementSector.agreement_id,
-                                             order_by=AgreementSector.id) - 1).label("rank"))
-              .subquery())
-    fen = func.coalesce(Agreement.amount_cny_fen, 0)
+                                             order_by=AgreementSector.id) - 1).label("rank"),
+                     func.count().over(partition_by=AgreementSector.agreement_id).label("n"))
+              .join(scoped, scoped.c.id == AgreementSector.agreement_id).subquery())
     # `//`: integer division on both databases (`/` compiles to a true division).
-    share = fen // sectors_per.c.n + case((ranked.c.rank < fen % sectors_per.c.n, 1), else_=0)
-    rows = db.session.execute(_signed(
-        select(ranked.c.sector, func.count(), func.coalesce(func.sum(share), 0), func.coalesce(func.sum(fen), 0))
-        .select_from(ranked).join(Agreement, Agreement.id == ranked.c.agreement_id)
-        .join(sectors_per, sectors_per.c.agreement_id == ranked.c.agreement_id)
-        .group_by(ranked.c.sector), scope)).all()
+    share = ranked.c.fen // ranked.c.n + case((ranked.c.rank < ranked.c.fen % ranked.c.n, 1), else_=0)
+    rows = db.session.execute(
+        select(ranked.c.sector, func.count(), func.coalesce(func.sum(share), 0),
+               func.coalesce(func.sum(ranked.c.fen), 0)).group_by(ranked.c.sector)).all()
     found = {Sector(sector): (count, share_fen, full_fen) for sector, count, share_fen, full_fen in rows}
     return [{"sector": sector.value, "count": found[sector][0], "amount": _money(found[sector][1]),
              "amount_involved": _money(found[sector][2])} for sector in Sector if sector in found]
