@@ -278,8 +278,8 @@ def update_agreement(agreement: Agreement, data: Mapping[str, Any], actor=None) 
     values, problems = clean(data, current=agreement)
     _raise(problems)
     _apply(agreement, values)
-    if agreement.status == St.ready:
-        agreement.status = St.draft
+    if agreement.status == St.ready and values:
+        agreement.status = St.draft  # changed after the check: check it again
     db.session.flush()
     return agreement
 
