@@ -8,7 +8,9 @@ PORT ?= 5000
 PO_FILES := $(wildcard alliance_app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test translations messages clean-venv
+WORKERS ?= $(or $(WEB_CONCURRENCY),2)
+
+.PHONY: run serve test translations messages clean-venv
 
 run: $(VENV)/.installed $(MO_FILES) instance/config.py
 	$(FLASK) db upgrade
@@ -20,6 +22,12 @@ run: $(VENV)/.installed $(MO_FILES) instance/config.py
 	@# Plain HTTP on this machine: the production cookie flag `Secure` would block the login.
 	ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false \
 		$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+# Production: gunicorn with WORKERS processes (WEB_CONCURRENCY); SECRET_KEY and
+# DATABASE_URL from the environment or instance/config.py; no demo data.
+serve: $(VENV)/.installed $(MO_FILES)
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --graceful-timeout 20 'alliance_app:create_app()'
 
 test: $(VENV)/.installed-test $(MO_FILES)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -60,3 +60,9 @@ AGREEMENT_NUMBER_FORMAT = "{prefix}{year}-{seq:04d}"
 # PDFs: an operator's own TrueType font (e.g. 宋体 simsun.ttc) and its index in a collection.
 PDF_FONT_PATH = None
 PDF_FONT_INDEX = 0
+
+# Behind a reverse proxy: how many proxies set each X-Forwarded-* header, e.g.
+# ALLIANCE_PROXY_FIX='{"x_for": 1, "x_proto": 1, "x_host": 1}'. None: trust none.
+PROXY_FIX = None
+# One JSON line per request on stderr (method, route, status, duration).
+LOG_REQUESTS = True
