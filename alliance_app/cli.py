@@ -78,3 +78,21 @@ def init_app(app: Flask) -> None:
         from .accounts.models import User
 
         sys.exit(0 if db.session.scalar(select(User.id).limit(1)) is None else 1)
+
+    @app.cli.command("backup")
+    @click.option("--output", "-o", type=click.Path(),
+                  help="File (or folder) to write; default instance/backups/alliance-<time>.")
+    def backup_command(output):
+        """Write a consistent snapshot of the database (safe while the app serves)."""
+        from .backup import backup
+
+        click.echo(backup(app, output))
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path())
+    @click.option("--yes", is_flag=True, help="Do not ask for the database name first.")
+    def restore_command(path, yes):
+        """Replace every row of the database with a backup written by `flask backup`."""
+        from .backup import restore
+
+        restore(app, path, assume_yes=yes)
