@@ -129,3 +129,38 @@ def login(client, user):
         session["_user_id"] = user.session_token
         session["_fresh"] = True
     return client
+
+
+class ApiClient:
+    """The test client, with a bearer token unless anonymous, answering in English."""
+
+    def __init__(self, client, user=None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {factories.token(user)}"} if user else {}
+        client.set_cookie("alliance_lang", "en")
+
+    def __getattr__(self, method):
+        def call(url, **kwargs):
+            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def staff(client, people):
+    return ApiClient(client, people.staff)
+
+
+@pytest.fixture
+def member(client, people):
+    return ApiClient(client, people.member_a)
+
+
+@pytest.fixture
+def member_b(client, people):
+    return ApiClient(client, people.member_b)
+
+
+@pytest.fixture
+def anon(client, people):
+    return ApiClient(client)

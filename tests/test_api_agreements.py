@@ -51,36 +51,6 @@ API = "/api/v1"
 AGREEMENTS = f"{API}/agreements"
 
 
-class ApiClient:
-    """The test client, with a bearer token unless anonymous, answering in English."""
-
-    def __init__(self, client, user=None):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {factories.token(user)}"} if user else {}
-        client.set_cookie("alliance_lang", "en")
-
-    def __getattr__(self, method):
-        def call(url, **kwargs):
-            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
-
-        return call
-
-
-@pytest.fixture
-def staff(client, people):
-    return ApiClient(client, people.staff)
-
-
-@pytest.fixture
-def member(client, people):
-    return ApiClient(client, people.member_a)
-
-
-@pytest.fixture
-def member_b(client, people):
-    return ApiClient(client, people.member_b)
-
-
 def new_agreement(people, **overrides):
     body = {"title": "战略合作协议", "kind": "strategic_cooperation", "sectors": ["recycling", "materials"],
             "amount": "3.5亿元", "currency": "CNY", "place": "合肥", "term_start": "2027-01-01",

@@ -11,6 +11,7 @@ from alliance_app.events.models import (AgendaItem, AgendaKind, AgendaParticipan
                                         EventSession, EventStatus, OrganizerRole, ParticipantPart, Person)
 
 from . import factories
+from .conftest import ApiClient
 
 ROLES = ("anon", "member_a", "member_b", "staff", "admin")
 
@@ -54,36 +55,6 @@ AUTHZ_ROWS = {
 API = "/api/v1"
 EVENTS = f"{API}/events"
 UTC = timezone.utc
-
-
-class ApiClient:
-    """The test client, with a bearer token unless anonymous, answering in English."""
-
-    def __init__(self, client, user=None):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {factories.token(user)}"} if user else {}
-        client.set_cookie("alliance_lang", "en")
-
-    def __getattr__(self, method):
-        def call(url, **kwargs):
-            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
-
-        return call
-
-
-@pytest.fixture
-def staff(client, people):
-    return ApiClient(client, people.staff)
-
-
-@pytest.fixture
-def member(client, people):
-    return ApiClient(client, people.member_a)
-
-
-@pytest.fixture
-def anon(client, people):
-    return ApiClient(client)
 
 
 def counts(db):

@@ -58,6 +58,13 @@ def yi_label(amount: Decimal | None) -> str:
     return f"{value:,.2f}"
 
 
+def bar_lengths(rows) -> list[float]:
+    """Drawing coordinates for the bars (reportlab draws with floats). The
+    figures people read, on the bars and in the description, are formatted from
+    the Decimal amounts by yi_label."""
+    return [float(yi(row["amount"])) for row in rows]
+
+
 def _tick(value: float) -> str:
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text or "0"
@@ -115,7 +122,7 @@ def sector_chart(by_sector: list[dict], width: float = WIDTH) -> Chart:
         message = _("No signed agreements yet.") if not rows else _("No disclosed amounts yet.")
         return _empty(width, 120, title, message)
     labels = [str(SECTOR_LABELS.get(Sector(row["sector"]), row["sector"])) for row in rows]
-    values = [float(yi(row["amount"])) for row in rows]
+    values = bar_lengths(rows)
     texts = [yi_label(row["amount"]) for row in rows]
 
     font = _font()
@@ -161,7 +168,7 @@ def month_chart(by_month: list[dict], width: float = WIDTH, height: float = 200)
         return _empty(width, height, title, _("No disclosed amounts yet."))
     names = get_month_names("abbreviated", locale=get_locale())
     labels = [names[m] for m in range(1, 13)]
-    values = [float(yi(row["amount"])) for row in months]
+    values = bar_lengths(months)
     texts = [yi_label(row["amount"]) if row["amount"] else "" for row in months]
     drawing = Chart(width, height, title,
                     "; ".join(f"{label}: {text or '0'}" for label, text in zip(labels, texts))
