@@ -4,6 +4,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_S = 15
+# A database server that does not answer fails a request in this many seconds
+# (503) instead of holding the worker until the proxy gives up.
+SERVER_CONNECT_TIMEOUT_S = 5
 
 
 def configure_engine_options(app: Flask) -> None:
@@ -13,6 +16,10 @@ def configure_engine_options(app: Flask) -> None:
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
         connect_args.setdefault("check_same_thread", False)
+        options["connect_args"] = connect_args
+    elif uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", SERVER_CONNECT_TIMEOUT_S)
         options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -23,6 +23,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_SECRET = "server-test-secret-" + "s" * 32
@@ -76,7 +77,7 @@ def scratch_database(label: str, directory: Path, server_url: str | None = None)
         return
     server = make_url(server_url)
     name = f"alliance_{label}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -128,6 +129,15 @@ def call(port: int, method: str, path: str, *, body: bytes | dict | None = None,
 
 # --- gunicorn --------------------------------------------------------------------------------------
 
+def _gunicorn_options() -> list[str]:
+    """gunicorn 25+ opens a control socket at one fixed path in the home folder:
+    two instances on one machine (or two tests) would take it from each other."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    flags = {flag for setting in KNOWN_SETTINGS for flag in (setting.cli or [])}
+    return ["--no-control-socket"] if "--no-control-socket" in flags else []
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -173,7 +183,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
              "--bind", f"127.0.0.1:{self.port}", "--timeout", str(self.timeout), "--graceful-timeout", "5",
-             "alliance_app:create_app()"],
+             *_gunicorn_options(), "alliance_app:create_app()"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()
