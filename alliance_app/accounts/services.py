@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..db import utcnow
@@ -182,7 +183,9 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    # The user in the same query: every API request asks for both.
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

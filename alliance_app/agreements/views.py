@@ -213,7 +213,7 @@ def ceremony_pack(slug):
     event = event_by_slug(slug)
     if event is None:
         abort(404)
-    agreements = services.ceremony_agreements(event)
+    agreements = services.ceremony_agreements(event, with_clauses=True)
     return download_response(documents.ceremony_pack_pdf(event, agreements),
                              _("Signing ceremony %(title)s", title=event.title) + ".pdf", "application/pdf",
                              fallback=f"ceremony-{event.slug}.pdf", inline=True)

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..errors import ServiceError
 from ..extensions import db
@@ -112,7 +113,8 @@ def create_event(data: Mapping[str, Any], actor=None) -> Event:
 
 def update_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
     values, problems = clean_event(data, partial=True, current=event)
-    if "starts_at" in values or "ends_at" in values:
+    # A refused time (out of range, not a time) is None in `values`: its message says enough.
+    if ("starts_at" in values or "ends_at" in values) and not problems:
         starts, ends = values.get("starts_at", event.starts_at), values.get("ends_at", event.ends_at)
         for session in event.sessions:
             if session.starts_at < starts or session.ends_at > ends:
@@ -419,8 +421,24 @@ def published_events() -> list[Event]:
         select(Event).where(Event.status == EventStatus.published).order_by(Event.starts_at.desc())))
 
 
-def event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug[:80].lower()))
+# The whole programme in one query per level (organizers, sessions, items,
+# participants and their people), whatever its size: lazy loading took one
+# query per session, item and speaker (42 for the demo meeting).
+AGENDA_LOAD = (
+    selectinload(Event.organizers).selectinload(EventOrganizer.organization),
+    selectinload(Event.sessions).options(
+        selectinload(EventSession.host_organization),
+        selectinload(EventSession.items).selectinload(AgendaItem.participants)
+        .selectinload(AgendaParticipant.person)),
+)
+
+
+def event_by_slug(slug: str, *, with_agenda: bool = False) -> Event | None:
+    """The event; `with_agenda` loads what its page, programme and calendar show."""
+    query = select(Event).where(Event.slug == slug[:80].lower())
+    if with_agenda:
+        query = query.options(*AGENDA_LOAD)
+    return db.session.scalar(query)
 
 
 

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..downloads import download_response
+from ..i18n import translated
 from . import bp, services
 from .documents import calendar_bytes, program_pdf
 from .labels import KIND_LABELS, PART_LABELS, REGISTRATION_LABELS, ROLE_LABELS, STATUS_LABELS
 
 
 def _visible_event(slug: str):
-    event = services.event_by_slug(slug)
+    event = services.event_by_slug(slug, with_agenda=True)
     if event is None or not event.can_view(current_user):
         abort(404)
     return event
@@ -26,8 +27,9 @@ def public_list():
 @bp.route("/events/<slug>")
 def public_detail(slug):
     event = _visible_event(slug)
-    return render_template("events/detail.html", event=event, roles=ROLE_LABELS, kinds=KIND_LABELS,
-                           parts=PART_LABELS, statuses=STATUS_LABELS, registration=REGISTRATION_LABELS)
+    return render_template("events/detail.html", event=event, roles=translated(ROLE_LABELS),
+                           kinds=translated(KIND_LABELS), parts=translated(PART_LABELS),
+                           statuses=translated(STATUS_LABELS), registration=translated(REGISTRATION_LABELS))
 
 
 @bp.route("/events/<slug>/program.pdf")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..errors import ServiceError
 from ..extensions import db
 from ..formflow import form_data, submit
+from ..i18n import translated
 from ..permissions import load_for, login_required, member_required, secretariat_required
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
@@ -49,8 +50,8 @@ def organization_list():
                                                                 Contact.is_main.is_(True))):
             contacts[contact.organization_id] = contact
     return render_template("members/list.html", page=page, filters=filters, main_contacts=contacts,
-                           regions=services.regions(), kinds=KIND_LABELS, statuses=STATUS_LABELS,
-                           tiers=TIER_LABELS)
+                           regions=services.regions(), kinds=translated(KIND_LABELS),
+                           statuses=translated(STATUS_LABELS), tiers=translated(TIER_LABELS))
 
 
 @bp.route("/admin/organizations/new", methods=["GET", "POST"])
@@ -236,4 +237,5 @@ def directory():
         select(Organization).where(Organization.membership_status == MembershipStatus.active)
         .order_by(tier_rank(), Organization.name_key)
     ).all()
-    return render_template("members/directory.html", orgs=orgs, tiers=TIER_LABELS, kinds=KIND_LABELS)
+    return render_template("members/directory.html", orgs=orgs, tiers=translated(TIER_LABELS),
+                           kinds=translated(KIND_LABELS))

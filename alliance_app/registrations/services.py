@@ -86,7 +86,8 @@ def clean_delegate(event: Event, data: Mapping[str, Any], *, partial: bool = Fal
         if not isinstance(wanted, (list, tuple)):
             problems.add(prefix + "session_ids", _l("Expected a list of session ids."))
             wanted = []
-        known = {s.id for s in event.sessions}
+        # Only when sessions are asked for: most delegates choose none.
+        known = {s.id for s in event.sessions} if wanted else set()
         ids = []
         for value in wanted:
             number = int_value(problems, prefix + "session_ids", value, minimum=1, maximum=2**31 - 1)
