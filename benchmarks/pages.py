@@ -1,0 +1,316 @@
+"""Benchmark: four requests through the real app, each beside a bare Flask +
+SQLAlchemy route of the same shape on the same SQLite database, measured by the
+same harness in the same run.
+
+    .venv/bin/python benchmarks/pages.py [--requests 400] [--budget 8] [--warmup 20] [--only event,members]
+
+(a) the public event page of the demo meeting, (b) the secretariat's
+organization directory (50 rows, logged in) and the public member directory
+(50 members), (c) a member's registration POST through the API, (d) the totals
+endpoint of the demo meeting; and /healthz, the floor of any request through
+the app (its hooks, session and log line). Everything happens in a temporary directory
+removed at the end; nothing listens on a socket (Flask test clients).
+See benchmarks/README.md for what is measured and how to read the table.
+"""
+import argparse
+import json
+import logging
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from totals import StatementCounter  # noqa: E402  the same counter as the totals benchmark
+
+PASSWORD = "benchmark-password-123"
+ACTIVE_MEMBERS = 50      # the public directory lists them all
+OTHER_ORGANIZATIONS = 250  # the secretariat's directory shows 50 per page of all of them
+AIM = 2.0                # app / bare, from the issue
+
+BARE_BASE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
+<link rel="stylesheet" href="/static/app.css"></head><body><nav>联盟秘书处</nav><main>{% block content %}{% endblock %}
+</main><footer>© 联盟</footer></body></html>"""
+BARE_EVENT = """{% extends "base.html" %}{% block content %}<h1>{{ e.title }}</h1><p>{{ e.theme or "" }}</p>
+<p>{{ e.starts_at }} – {{ e.ends_at }} · {{ e.venue }} {{ e.address or "" }}</p><p>{{ e.description or "" }}</p>
+{% endblock %}"""
+BARE_LIST = """{% extends "base.html" %}{% block content %}<table><thead><tr><th>单位</th><th>类型</th><th>会员</th>
+<th>级别</th><th>地区</th></tr></thead><tbody>{% for o in orgs %}<tr><td><a href="/organizations/{{ o.id }}">
+{{ o.name }}</a><div>{{ o.short_name or "" }} {{ o.uscc or "" }}</div></td><td>{{ o.kind }}</td>
+<td>{{ o.membership_status }}</td><td>{{ o.tier or "—" }}</td><td>{{ o.province or "" }} {{ o.city or "" }}</td>
+</tr>{% endfor %}</tbody></table>{% endblock %}"""
+
+
+# ---------------------------------------------------------------------------------- data
+
+def seed(app, rng_seed):
+    """The demo (meeting, next year's meeting open for registration, 17 signed
+    agreements, 302 delegates), plus organizations up to 50 active members and
+    300 in all; the next meeting's capacity raised so every POST is confirmed."""
+    import random
+
+    from sqlalchemy import func, insert, select, update
+
+    from alliance_app.accounts.models import Role, User
+    from alliance_app.accounts.services import create_api_token, create_user
+    from alliance_app.demo import DEMO_MEMBER_EMAIL, load_demo_data
+    from alliance_app.demo_events import MEETING_SLUG, NEXT_SLUG
+    from alliance_app.events.models import Event
+    from alliance_app.extensions import db
+    from alliance_app.members.models import MembershipStatus, Organization, OrganizationKind, Tier
+
+    rng = random.Random(rng_seed)
+    load_demo_data()
+    db.session.commit()
+    active = db.session.scalar(select(func.count()).select_from(Organization)
+                               .where(Organization.membership_status == MembershipStatus.active))
+    now = datetime.now(timezone.utc)
+    provinces = ["安徽省", "江苏省", "浙江省", "上海市", "湖北省", "广东省"]
+    rows = []
+    for i in range(ACTIVE_MEMBERS - active + OTHER_ORGANIZATIONS):
+        member = i < ACTIVE_MEMBERS - active
+        name = f"基准测试新能源科技有限公司{i:04d}"
+        rows.append({"name": name, "name_key": name, "short_name": f"基准{i:04d}", "kind": OrganizationKind.enterprise,
+                     "country": "CN", "province": rng.choice(provinces), "city": "某市",
+                     "membership_status": MembershipStatus.active if member else MembershipStatus.non_member,
+                     "tier": Tier.member if member else None, "created_at": now, "updated_at": now})
+    db.session.execute(insert(Organization.__table__), rows)
+    db.session.execute(update(Event).where(Event.slug == NEXT_SLUG).values(capacity=10**7))
+    staff = create_user("bench-staff@example.org", PASSWORD, Role.staff)
+    member = db.session.scalar(select(User).where(User.email == DEMO_MEMBER_EMAIL))
+    _t, staff_secret = create_api_token(staff, "benchmark")
+    _t, member_secret = create_api_token(member, "benchmark")
+    db.session.commit()
+    meeting = db.session.scalar(select(Event).where(Event.slug == MEETING_SLUG))
+    nxt = db.session.scalar(select(Event).where(Event.slug == NEXT_SLUG))
+    return {"meeting_id": meeting.id, "meeting_slug": MEETING_SLUG, "next_id": nxt.id,
+            "staff_session": staff.session_token, "staff_secret": staff_secret, "member_secret": member_secret}
+
+
+# ---------------------------------------------------------------------------------- bare app
+
+def make_bare_app(db_path, totals_statements):
+    """Flask, Jinja and SQLAlchemy Core only, on the same file, one route per shape."""
+    from flask import Flask, render_template, request
+    from jinja2 import DictLoader
+    from sqlalchemy import create_engine, select, text
+
+    from alliance_app.events.models import Event
+    from alliance_app.members.models import Organization
+
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False})
+    with engine.begin() as conn:  # the bare insert's own table: no triggers, no constraints but one UNIQUE
+        conn.execute(text("CREATE TABLE IF NOT EXISTS bare_registrations (id INTEGER PRIMARY KEY, "
+                          "event_id INTEGER NOT NULL, name VARCHAR(100) NOT NULL, mobile VARCHAR(30) NOT NULL, "
+                          "category VARCHAR(20) NOT NULL, created_at VARCHAR(40) NOT NULL, UNIQUE (event_id, mobile))"))
+    bare_registrations = text("INSERT INTO bare_registrations (event_id, name, mobile, category, created_at) "
+                              "VALUES (:event_id, :name, :mobile, :category, :created_at) RETURNING id")
+    bare = Flask("bare_pages")
+    bare.jinja_loader = DictLoader({"base.html": BARE_BASE, "event.html": BARE_EVENT, "list.html": BARE_LIST})
+    events, orgs = Event.__table__, Organization.__table__
+
+    @bare.get("/healthz")
+    def healthz():
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    @bare.get("/events/<slug>")
+    def event_page(slug):
+        with engine.connect() as conn:
+            row = conn.execute(select(events).where(events.c.slug == slug)).one()
+        return render_template("event.html", title=row.title, e=row)
+
+    @bare.get("/organizations")
+    def organization_list():
+        with engine.connect() as conn:
+            rows = conn.execute(select(orgs).order_by(orgs.c.name_key, orgs.c.id).limit(50)).all()
+        return render_template("list.html", title="单位", orgs=rows)
+
+    @bare.post("/events/<int:event_id>/registrations")
+    def register(event_id):
+        data = request.get_json()
+        with engine.begin() as conn:
+            new_id = conn.execute(bare_registrations, {
+                "event_id": event_id, "name": data["name"], "mobile": data["mobile"], "category": data["category"],
+                "created_at": datetime.now(timezone.utc).isoformat()}).scalar_one()
+        return {"id": new_id, "event_id": event_id, "name": data["name"], "status": "confirmed"}, 201
+
+    @bare.get("/events/<int:event_id>/totals")
+    def totals(event_id):
+        with engine.connect() as conn:
+            results = [conn.exec_driver_sql(sql, params).all() for sql, params in totals_statements]
+        head = results[0][0]
+        return {"signed_total_fen": int(head[0] or 0), "signed_count": head[1],
+                "rows": sum(len(rows) for rows in results)}
+
+    return bare, engine
+
+
+# ---------------------------------------------------------------------------------- timing
+
+def measure_pair(app_call, bare_call, requests, budget, warmup, chunk=20):
+    """Latencies (ms) of sequential calls to both sides after `warmup` untimed
+    ones each: chunks of `chunk` app requests and `chunk` bare ones taken in
+    turn, so both sides see the same machine (others may be busy on it), until
+    each has `requests` (or `budget` seconds per side run out, at least 2 chunks).
+    Requests per second are over each side's own timed span."""
+    for _ in range(warmup):
+        app_call()
+        bare_call()
+    sides = {"app": (app_call, [], [0.0]), "bare": (bare_call, [], [0.0])}
+    while True:
+        for call, times, spent in sides.values():
+            start = time.perf_counter()
+            for _ in range(chunk):
+                t0 = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - t0) * 1000)
+            spent[0] += time.perf_counter() - start
+        done = [len(times) >= requests or (spent[0] >= budget and len(times) >= 2 * chunk)
+                for _call, times, spent in sides.values()]
+        if all(done):
+            break
+    figures = {}
+    for side, (_call, times, spent) in sides.items():
+        ordered = sorted(times)
+        figures[side] = {"n": len(times), "rps": len(times) / spent[0], "p50": statistics.median(ordered),
+                         "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
+    return figures["app"], figures["bare"]
+
+
+def checked(response, status, what):
+    assert response.status_code == status, f"{what}: {response.status_code} {response.get_data(as_text=True)[:300]}"
+    return response
+
+
+# ---------------------------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=400, help="timed requests per figure (default 400)")
+    parser.add_argument("--budget", type=float, default=8.0, help="seconds at most per figure (at least 20 requests)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests before each figure")
+    parser.add_argument("--only", default="", help="comma-separated subset: healthz,event,directory,members,register,totals")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    started = time.perf_counter()
+
+    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
+        os.environ["ALLIANCE_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+        db_path = Path(tmp) / "bench.db"
+        # The per-request JSON log line stays on (as in production) but goes nowhere.
+        devnull = open(os.devnull, "w")
+        logging.basicConfig(level=logging.INFO, stream=devnull)
+
+        from flask import g
+
+        from alliance_app import create_app
+        from alliance_app import models  # noqa: F401  the whole metadata
+        from alliance_app.db import Base
+        from alliance_app.extensions import db
+        from alliance_app.reports.totals import Scope, totals
+
+        # Production settings but the cheap password hash (only the seeding logs in) and plain-HTTP cookies.
+        app = create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                          "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+        with app.test_request_context():
+            g.cli_actor = None
+            Base.metadata.create_all(db.engine)
+            data = seed(app, args.seed)
+            counter = StatementCounter(db.engine)
+            _figures, recorded = counter.record(lambda: totals(Scope(event_id=data["meeting_id"])))
+            db.session.rollback()
+
+        bare, bare_engine = make_bare_app(db_path, recorded)
+        bare_counter = StatementCounter(bare_engine)
+        staff_client, anon_client, api_client, bare_client = (app.test_client(), app.test_client(),
+                                                              app.test_client(), bare.test_client())
+        with staff_client.session_transaction() as session:  # logged in as Flask-Login would after /login
+            session["_user_id"], session["_fresh"] = data["staff_session"], True
+        member_auth = {"Authorization": f"Bearer {data['member_secret']}"}
+        staff_auth = {"Authorization": f"Bearer {data['staff_secret']}"}
+        mobiles = iter(range(10**8))
+
+        def registration():
+            return {"name": "基准代表", "mobile": f"199{next(mobiles):08d}", "category": "enterprise"}
+
+        slug, meeting, nxt = data["meeting_slug"], data["meeting_id"], data["next_id"]
+        pages = [  # name, what, app call, bare call
+            ("healthz", "GET /healthz (the app's floor: SELECT 1, JSON)",
+             lambda: checked(anon_client.get("/healthz"), 200, "healthz"),
+             lambda: checked(bare_client.get("/healthz"), 200, "bare healthz")),
+            ("event", f"GET /events/{slug} (public)",
+             lambda: checked(anon_client.get(f"/events/{slug}"), 200, "event page"),
+             lambda: checked(bare_client.get(f"/events/{slug}"), 200, "bare event")),
+            ("directory", "GET /admin/organizations (staff, 50 rows)",
+             lambda: checked(staff_client.get("/admin/organizations"), 200, "directory"),
+             lambda: checked(bare_client.get("/organizations"), 200, "bare list")),
+            ("members", "GET /members (public, 50 rows)",
+             lambda: checked(anon_client.get("/members"), 200, "members"),
+             lambda: checked(bare_client.get("/organizations"), 200, "bare list")),
+            ("register", f"POST /api/v1/events/{nxt}/registrations (member token)",
+             lambda: checked(api_client.post(f"/api/v1/events/{nxt}/registrations", json=registration(),
+                                             headers=member_auth), 201, "register"),
+             lambda: checked(bare_client.post(f"/events/{nxt}/registrations", json=registration()), 201,
+                             "bare insert")),
+            ("totals", f"GET /api/v1/events/{meeting}/totals (staff token)",
+             lambda: checked(api_client.get(f"/api/v1/events/{meeting}/totals", headers=staff_auth), 200, "totals"),
+             lambda: checked(bare_client.get(f"/events/{meeting}/totals"), 200, "bare totals")),
+        ]
+        only = {name for name in args.only.split(",") if name}
+        pages = [page for page in pages if not only or page[0] in only]
+
+        # Sanity: the pages show what they should.
+        assert anon_client.get(f"/events/{slug}").get_data(as_text=True).count("协调推进会") >= 1
+        assert staff_client.get("/admin/organizations").get_data(as_text=True).count("/organizations/") >= 50, \
+            "directory page has fewer than 50 rows (not logged in?)"
+        assert anon_client.get("/members").get_data(as_text=True).count("<tr>") == ACTIVE_MEMBERS + 1
+
+        print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+              f"{platform.platform()}, {datetime.now().date()}")
+        print(f"harness: Flask test clients in one process, sequential requests; {args.warmup} warm-up requests, "
+              f"then {args.requests} timed (or {args.budget:g} s) per figure, app and bare in turns of 20; "
+              f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        results = []
+        for name, what, app_call, bare_call in pages:
+            # Statements per request: the second call, so one-time work (font, caches) is not counted.
+            app_call()
+            app_statements = counter.per_call(app_call)
+            bare_call()
+            bare_statements = bare_counter.per_call(bare_call)
+            app_figures, bare_figures = measure_pair(app_call, bare_call, args.requests, args.budget, args.warmup)
+            results.append((name, what, app_figures, bare_figures, app_statements, bare_statements))
+
+        header = (f"{'page':<58}{'app rps':>8}{'p50':>7}{'p99':>7}  {'bare rps':>8}{'p50':>7}{'p99':>7}"
+                  f"  {'app/bare':>8}  {'SQL app':>7}{'bare':>5}")
+        print("\n" + header + "\n" + "-" * len(header))
+        for name, what, a, b, sa, sb in results:
+            ratio = b["rps"] / a["rps"]  # time per request, app over bare
+            print(f"{what:<58}{a['rps']:>8.0f}{a['p50']:>7.2f}{a['p99']:>7.2f}  {b['rps']:>8.0f}{b['p50']:>7.2f}"
+                  f"{b['p99']:>7.2f}  {ratio:>6.1f}x{' ' if ratio <= AIM else '!'}  {sa:>7}{sb:>5}")
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"latencies in ms; app/bare = time per request of the app over the bare route (aim: <= {AIM:g}x, "
+              "'!' marks a miss); SQL = statements per request (before_cursor_execute, BEGIN not counted)")
+        if os.environ.get("BENCH_JSON"):
+            Path(os.environ["BENCH_JSON"]).write_text(json.dumps(
+                [{"page": n, "app": a, "bare": b, "app_sql": sa, "bare_sql": sb} for n, _w, a, b, sa, sb in results],
+                indent=1))
+        bare_engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
+        print(f"total run time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
