@@ -52,10 +52,11 @@ def parse_amount(text) -> Decimal:
     except InvalidOperation:
         raise AmountError(_l("This is not an amount. Write it as 3,500,000,000 or 35亿 or 3.5亿元."))
     amount = number * UNITS[match["unit"] or ""]
-    if amount != amount.quantize(FEN):
-        raise AmountError(_l("An amount has at most two decimal places (fen)."))
+    # The size first: quantizing a number of more than 28 digits raises InvalidOperation.
     if amount > MAX_YUAN:
         raise AmountError(_l("This amount is too large; check the unit."))
+    if amount != amount.quantize(FEN):
+        raise AmountError(_l("An amount has at most two decimal places (fen)."))
     return amount.quantize(FEN)
 
 

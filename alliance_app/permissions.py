@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from .extensions import login_manager
 
+MAX_ID = 2**31 - 1  # the id columns' range
+
 
 def _require(predicate):
     def decorator(view):
@@ -37,7 +39,8 @@ def load_for(model, object_id, can):
     """The object, or 404; 403 when the current user may not use it (`can(obj, user)`)."""
     from .extensions import db
 
-    obj = db.session.get(model, object_id)
+    # An id beyond the columns' range is simply not there (the database would refuse the number).
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None:
         abort(404)
     if not can(obj, current_user):

@@ -2,7 +2,7 @@
 from alliance_app.accounts.models import ApiToken
 
 from . import factories
-from .conftest import login
+from .conftest import ApiClient, login
 
 
 def bearer(secret):
@@ -93,3 +93,53 @@ def test_api_errors_speak_the_chosen_language(client):
     assert client.get("/api/v1/me").get_json()["message"] == "You need to log in to see this."
     client.set_cookie("alliance_lang", "zh_CN")
     assert client.get("/api/v1/me").get_json()["message"] == "请登录后查看。"
+
+
+# --- input the JSON parser takes but nothing else can (found by tests/test_api_fuzz.py) ----------
+
+def test_an_unpaired_surrogate_in_the_body_is_a_400_saying_why(client, people, db):
+    from alliance_app.events.models import Person
+
+    api = ApiClient(client, people.staff)
+    for body in (b'{"name": "\\ud800"}', b'{"name": "ok", "title": "a\\udfffb"}', b'{"\\ud83d": 1}'):
+        response = api.post("/api/v1/people", data=body, content_type="application/json")
+        assert response.status_code == 400, response.get_json()
+        assert response.get_json()["message"] == ("The text contains an invalid character (an unpaired UTF-16 "
+                                                  "surrogate); send valid Unicode.")
+    # A proper pair is one character and welcome.
+    response = api.post("/api/v1/people", data=b'{"name": "\\ud83d\\ude00 Li"}', content_type="application/json")
+    assert response.status_code == 201 and response.get_json()["name"] == "\U0001F600 Li"
+    assert db.session.query(Person).filter_by(name="\U0001F600 Li").count() == 1
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_400(client, people):
+    api = ApiClient(client, people.staff)
+    body = b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = api.post("/api/v1/people", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "The JSON is nested too deeply."
+
+
+def test_a_body_that_is_not_json_says_where_it_breaks(client, people):
+    api = ApiClient(client, people.staff)
+    response = api.post("/api/v1/people", data=b'{"name":\n "x",}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "The body is not valid JSON (line 2, column 6)."
+    response = api.post("/api/v1/people", data=b'{"name": "\xff"}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "The body is not UTF-8 text."
+    client.set_cookie("alliance_lang", "zh_CN")
+    response = client.post("/api/v1/people", data=b"{", content_type="application/json", headers=api.headers)
+    assert response.get_json()["message"] == "请求体不是有效的 JSON（第 1 行第 2 列）。"
+
+
+def test_the_openapi_document_lists_each_status_and_no_catch_all(client):
+    """A client may rely on the listed statuses: there is no "default" response
+    that would document every status (and make the fuzz test's check empty)."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert "default" not in operation["responses"], (method, path)
+            assert "401" in operation["responses"] or operation.get("security") == [], (method, path)

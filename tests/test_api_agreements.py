@@ -147,6 +147,9 @@ def test_amounts_are_decimal_strings_in_and_out(staff, people):
     ({"amount": "NaN"}, "amount", "no exponents"),
     ({"amount": ""}, "amount", "Enter an amount."),
     ({"amount": "100000000000000"}, "amount", "too large"),
+    # More digits than Decimal's 28 used to fail the check for decimal places with a 500.
+    ({"amount": "9" * 40}, "amount", "too large"),
+    ({"amount": "9" * 30 + ".5亿"}, "amount", "too large"),
     ({"currency": "USD"}, "fx_rate_to_cny", "Give the exchange rate of USD to CNY"),
     ({"currency": "USD", "fx_rate_to_cny": 7.1}, "fx_rate_to_cny", "as a decimal string"),
     ({"currency": "USD", "fx_rate_to_cny": "0"}, "fx_rate_to_cny", "above zero"),
@@ -162,7 +165,7 @@ def test_amounts_are_decimal_strings_in_and_out(staff, people):
     ({"parties": [{"organization_id": "ORG_A"}, {"organization_id": "12"}]}, "parties-1-organization_id",
      "Expected a whole number."),
     ({"parties": [{"organization_id": "ORG_A"}, {"organization_id": 0}]}, "parties-1-organization_id",
-     "Must be"),
+     "Enter a number from 1 to 2147483647."),
     ({"parties": [{"organization_id": "ORG_A"}, {"signatory_name": "无名"}]}, "parties-1-organization_id",
      "This field is required."),
     ({"parties": [{"organization_id": "ORG_A"}, {"organization_id": "ORG_B", "stamp": True}]}, "parties-1-stamp",

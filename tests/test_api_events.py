@@ -646,3 +646,15 @@ def test_the_openapi_document_describes_the_events_api(client):
     assert schemas["ParticipantCreate"]["properties"]["part"]["enum"] == [p.value for p in ParticipantPart]
     assert schemas["EventStatus"]["properties"]["status"]["enum"] == [s.value for s in EventStatus]
     assert set(schemas["PersonRef"]["properties"]) == {"id", "name", "title"}
+
+
+@pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+def test_moving_an_event_with_sessions_to_an_impossible_year_is_refused_at_the_field(staff, db, people, field):
+    """A time outside 2000–2100 used to reach the session check as None (500)."""
+    url = f"{EVENTS}/{people.meeting.event.id}"
+    before = staff.get(url).get_json()
+    for value in ("0331-08-06T22:12:33Z", "9999-12-31T23:59:59-23:59"):
+        response = staff.patch(url, json={field: value, "capacity": 2100})
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["errors"] == {field: ["Enter a year between 2000 and 2100."]}
+    assert staff.get(url).get_json() == before

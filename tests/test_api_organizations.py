@@ -500,3 +500,14 @@ def test_the_openapi_document_describes_the_organizations_api(client):
         s.value for s in MembershipStatus]
     assert "status_reason" in schemas["OrganizationUpdate"]["properties"]
     assert {"name", "mobile", "email", "is_main"} <= set(schemas["ContactCreate"]["properties"])
+
+
+def test_an_id_beyond_the_columns_range_is_404_not_500(client, people):
+    """The database cannot even compare such a number (SQLite: OverflowError)."""
+    headers = {"Authorization": f"Bearer {factories.token(people.staff)}"}
+    for url in (f"{URL}/{2**31}", f"{URL}/{10**24}", f"{URL}/{10**24}/contacts"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 404, url
+        assert response.get_json()["status"] == 404
+    response = client.patch(f"{URL}/{10**24}", json={"city": "合肥市"}, headers=headers)
+    assert response.status_code == 404

@@ -125,3 +125,19 @@ AUTHZ_ROWS = {
         "/api/v1/registrations/{registration_id}/check-in", dict(anon=401, member_a=403, member_b=403, staff=200,
                                                                   admin=200)),
 }
+
+
+def test_a_bad_session_id_gets_a_flat_translated_message(client, people, open_event, db):
+    """Messages about a list's items are the list's own ({"session_ids": [...]}, as
+    the error schema documents), and in the caller's language (marshmallow's range
+    message was English only)."""
+    url = f"/api/v1/events/{open_event.id}/registrations"
+    client.set_cookie("alliance_lang", "en")
+    response = client.post(url, json=delegate("甲", "13800000009", session_ids=[people.meeting.session.id, 2**40]),
+                           headers=bearer(people.member_a))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"session_ids": ["Enter a number from 1 to 2147483647."]}
+    client.set_cookie("alliance_lang", "zh_CN")
+    response = client.post(url, json=delegate("甲", "13800000009", organization_id=0),
+                           headers=bearer(people.staff))
+    assert response.get_json()["errors"] == {"organization_id": ["请输入 1 到 2147483647 之间的数。"]}

@@ -21,6 +21,9 @@ class ApiErrorSchema(ma.Schema):
 
 class AllianceApi(Api):
     ERROR_SCHEMA = ApiErrorSchema
+    # No catch-all "default" response: each operation lists the statuses it
+    # answers, so a client (and the fuzz test) can rely on that list.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         """errors.py answers for the whole app, in JSON under /api/."""

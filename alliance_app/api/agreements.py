@@ -36,7 +36,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import BadRequest
 
 from ..agreements import services
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
@@ -47,7 +46,8 @@ from ..money import plain
 from ..permissions import login_required, secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .common import (BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema,
-                     PageSchema, StrictSchema, Text, _pk, _save, json_body, paginated, with_object)
+                     PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, in_range, json_body,
+                     paginated, with_object)
 from .events import Moment
 
 blp = Blueprint("api_agreements", __name__, url_prefix=API_PREFIX,
@@ -125,38 +125,12 @@ class StrictBoolean(ma.fields.Boolean):
 
 def Id(description, **kwargs):
     return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
-                             validate=ma.validate.Range(min=1, max=MAX_ID),
+                             validate=in_range(1, MAX_ID),
                              metadata={"description": description, "minimum": 1, "maximum": MAX_ID}, **kwargs)
 
 
 def ListOf(inner, invalid, **kwargs):
     return ma.fields.List(inner, error_messages={**FIELD_ERRORS, "invalid": invalid}, **kwargs)
-
-
-def _flatten(messages, prefix=""):
-    """{"parties": {1: {"organization_id": [...]}}} → {"parties-1-organization_id": [...]}, the
-    services' names, so that a client finds every message of a party under one scheme. A value
-    of a plain list is the list's own: {"sectors": {0: [...]}} → {"sectors": [...]}."""
-    if not isinstance(messages, dict):
-        return {prefix: messages}
-    flat = {}
-    for key, value in messages.items():
-        if key == "_schema" and prefix or isinstance(key, int) and not isinstance(value, dict):
-            name = prefix
-        else:
-            name = f"{prefix}-{key}" if prefix else str(key)
-        for field, field_messages in _flatten(value, name).items():
-            flat.setdefault(field, []).extend(field_messages)
-    return flat
-
-
-class FlatErrorsSchema(StrictSchema):
-    def handle_error(self, error, data, **kwargs):
-        try:
-            super().handle_error(error, data, **kwargs)
-        except ma.ValidationError as stringified:
-            raise ma.ValidationError(_flatten(stringified.messages), data=data,
-                                     valid_data=error.valid_data) from None
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -221,13 +195,12 @@ class AgreementPageSchema(PageSchema):
 # --- input --------------------------------------------------------------------------------------
 
 class AgreementListArgsSchema(PageArgsSchema):
-    event_id = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=ma.validate.Range(min=1, max=MAX_ID),
+    event_id = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=in_range(1, MAX_ID),
                                  metadata={"description": "Only the agreements of this event"})
     status = Choice(STATUSES, "Only agreements in this status")
     kind = Choice(KINDS, "Only agreements of this kind")
     sector = Choice(SECTORS, "Only agreements in this sector")
-    year = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=ma.validate.Range(
-        min=2000, max=2100, error=_l("Enter a number from %(min)d to %(max)d.", min=2000, max=2100)),
+    year = ma.fields.Integer(error_messages=INTEGER_ERRORS, validate=in_range(2000, 2100),
         metadata={"description": "The year of the number (AHBR-<year>-0001)"})
 
 
@@ -245,7 +218,7 @@ class ClauseInputSchema(StrictSchema):
     body_en = Text(20_000)
 
 
-class AgreementWriteSchema(FlatErrorsSchema):
+class AgreementWriteSchema(StrictSchema):
     """Fields as the services take them; what is missing is left unchanged (PATCH)."""
 
     title = Text(200, allow_none=False)
@@ -336,10 +309,10 @@ def optional_json_body(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if request.get_data(cache=True) and not request.is_json:
-            exc = BadRequest()
-            exc.custom_message = _l("Send the data as a JSON object (Content-Type: application/json).")
-            raise exc
+        if request.get_data(cache=True):
+            if not request.is_json:
+                raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
+            check_json_body()
         return view(*args, **kwargs)
 
     return wrapped

@@ -1,5 +1,7 @@
 """What every API module shares: strict schemas with translated messages,
 text and choice fields, pagination, the JSON-body check."""
+import json
+import re
 from functools import wraps
 
 import marshmallow as ma
@@ -11,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..permissions import MAX_ID
 from ..text import has_control_characters
 
 MAX_PER_PAGE = 100
@@ -36,8 +39,28 @@ def _stringify(messages):
     return [str(messages)]
 
 
+def flat_errors(messages, prefix=""):
+    """Messages as the documented `errors` object, a list of strings per field name:
+    {"parties": {1: {"organization_id": [...]}}} → {"parties-1-organization_id": [...]},
+    the services' names, so that a client finds every message of a party under one
+    scheme. The messages of a plain list's items are the list's own:
+    {"session_ids": {5: [...]}} → {"session_ids": [...]}."""
+    if not isinstance(messages, dict):
+        return {prefix: messages}
+    flat = {}
+    for key, value in messages.items():
+        if key == "_schema" and prefix or isinstance(key, int) and not isinstance(value, dict):
+            name = prefix
+        else:
+            name = f"{prefix}-{key}" if prefix else str(key)
+        for field, field_messages in flat_errors(value, name).items():
+            flat.setdefault(field, []).extend(field_messages)
+    return flat
+
+
 class StrictSchema(ma.Schema):
-    """Unknown fields are refused; messages are translated when the error is raised."""
+    """Unknown fields are refused; messages are translated when the error is raised,
+    and come out flat, a list per field (as ApiErrorSchema documents them)."""
 
     error_messages = {"unknown": _l("Unknown field."), "type": _l("Expected a JSON object.")}
 
@@ -45,7 +68,7 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
     def handle_error(self, error, data, **kwargs):
-        raise ma.ValidationError(_stringify(error.messages), data=data, valid_data=error.valid_data)
+        raise ma.ValidationError(flat_errors(_stringify(error.messages)), data=data, valid_data=error.valid_data)
 
 
 def one_of(values):
@@ -79,6 +102,12 @@ def Choice(values, description, **kwargs):
                             metadata={"enum": values, "description": description}, **kwargs)
 
 
+def in_range(minimum: int, maximum: int):
+    """A Range validator with the translated message (marshmallow's own is English only)."""
+    return ma.validate.Range(min=minimum, max=maximum, error=_l("Enter a number from %(min)d to %(max)d.",
+                                                                min=minimum, max=maximum))
+
+
 class PageSchema(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
@@ -86,12 +115,53 @@ class PageSchema(ma.Schema):
 
 
 class PageArgsSchema(StrictSchema):
-    page = ma.fields.Integer(load_default=1, error_messages=INTEGER_ERRORS,
-                             validate=ma.validate.Range(min=1, max=MAX_PAGE, error=_l(
-                                 "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PAGE)))
+    page = ma.fields.Integer(load_default=1, error_messages=INTEGER_ERRORS, validate=in_range(1, MAX_PAGE))
     per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, error_messages=INTEGER_ERRORS,
-                                 validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=_l(
-                                     "Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PER_PAGE)))
+                                 validate=in_range(1, MAX_PER_PAGE))
+
+
+def bad_request(message):
+    exc = BadRequest()
+    exc.custom_message = message
+    return exc
+
+
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(data) -> bool:
+    """Whether any string (key or value) holds half of a UTF-16 pair ("\\ud800" in JSON):
+    json.loads accepts one, but it is no character and cannot be stored or encoded."""
+    pending = [data]
+    while pending:  # no recursion: the document may be nested as deep as json.loads allows
+        value = pending.pop()
+        if isinstance(value, str):
+            if SURROGATE_RE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def check_json_body() -> None:
+    """A body that is not JSON text a service can take is a 400 with its reason,
+    before the schema reads it (webargs would answer a bare 400, or fail on
+    nesting too deep for json.loads)."""
+    try:
+        data = json.loads(request.get_data(cache=True).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise bad_request(_l("The body is not UTF-8 text.")) from None
+    except json.JSONDecodeError as exc:
+        raise bad_request(_l("The body is not valid JSON (line %(line)d, column %(column)d).",
+                             line=exc.lineno, column=exc.colno)) from None
+    except RecursionError:
+        raise bad_request(_l("The JSON is nested too deeply.")) from None
+    if _has_lone_surrogate(data):
+        raise bad_request(_l("The text contains an invalid character (an unpaired UTF-16 surrogate); "
+                             "send valid Unicode."))
 
 
 def json_body(view):
@@ -100,9 +170,8 @@ def json_body(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not request.is_json or not request.get_data(cache=True):
-            exc = BadRequest()
-            exc.custom_message = _l("Send the data as a JSON object (Content-Type: application/json).")
-            raise exc
+            raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
+        check_json_body()
         return view(*args, **kwargs)
 
     return wrapped
@@ -115,7 +184,7 @@ def paginated(query, page: int, per_page: int) -> dict:
     return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
 
 
-MAX_ID = 2**31 - 1  # the columns' range: a larger id in a URL is simply not there
+# MAX_ID: the columns' range (permissions.py): a larger id in a URL is simply not there
 
 
 def _get(model, object_id):

@@ -27,7 +27,7 @@ from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from . import API_PREFIX, ApiErrorSchema
 from .common import (INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _pk, _save,
-                     json_body, paginated, with_object)
+                     in_range, json_body, paginated, with_object)
 from .me import OrganizationRefSchema
 
 blp = Blueprint("api_registrations", __name__, url_prefix=API_PREFIX,
@@ -95,10 +95,10 @@ class RegistrationCreateSchema(StrictSchema):
     email = Text(254)
     category = Choice(CATEGORIES, "Delegate category", required=True)
     session_ids = ma.fields.List(ma.fields.Integer(error_messages=INTEGER_ERRORS,
-                                                   validate=ma.validate.Range(min=1, max=MAX_ID)),
+                                                   validate=in_range(1, MAX_ID)),
                                  load_default=list, metadata={"description": "Sessions attended"})
     organization_id = ma.fields.Integer(allow_none=True, error_messages=INTEGER_ERRORS,
-                                        validate=ma.validate.Range(min=1, max=MAX_ID),
+                                        validate=in_range(1, MAX_ID),
                                         metadata={"description": "Secretariat only; members register their own"})
 
 
