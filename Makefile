@@ -25,9 +25,10 @@ run: $(VENV)/.installed $(MO_FILES) instance/config.py
 
 # Production: gunicorn with WORKERS processes (WEB_CONCURRENCY); SECRET_KEY and
 # DATABASE_URL from the environment or instance/config.py; no demo data.
+# GUNICORN_ARGS: more gunicorn options, e.g. GUNICORN_ARGS=--no-control-socket.
 serve: $(VENV)/.installed $(MO_FILES)
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --graceful-timeout 20 'alliance_app:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --graceful-timeout 20 $(GUNICORN_ARGS) 'alliance_app:create_app()'
 
 test: $(VENV)/.installed-test $(MO_FILES)
 	$(BIN)/pytest $(PYTEST_ARGS)
