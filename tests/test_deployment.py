@@ -36,3 +36,13 @@ def test_one_log_line_per_request_without_personal_data(app_config, tmp_path, mo
     assert (line["method"], line["route"], line["status"]) == ("GET", "/members", 200) and line["ms"] >= 0
     text = json.dumps(line)
     assert "13900000001" not in text and "10.1.2.3" not in text
+
+
+def test_a_request_refused_before_the_view_is_logged_too(app_config, tmp_path, monkeypatch, caplog):
+    """The CSRF check answers 400 before any view runs; the log still has its line."""
+    production = make_app({**app_config, "TESTING": False, "WTF_CSRF_ENABLED": True}, tmp_path, monkeypatch)
+    with caplog.at_level(logging.INFO, logger="alliance.requests"):
+        response = production.test_client().post("/login", data={"email": "x@example.org"})
+    assert response.status_code == 400
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "alliance.requests"]
+    assert [(line["method"], line["route"], line["status"]) for line in lines] == [("POST", "/login", 400)]
