@@ -26,7 +26,7 @@ from ..permissions import login_required, secretariat_required
 from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from . import API_PREFIX, ApiErrorSchema
-from .common import (INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _pk, _save,
+from .common import (INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _save,
                      in_range, json_body, paginated, with_object)
 from .me import OrganizationRefSchema
 
@@ -144,8 +144,8 @@ class EventRegistrations(MethodView):
         if not event.can_view(current_user):
             abort(404)
         organization_id = data.pop("organization_id", None)
-        registration = _save(lambda: services.register(event, data, current_user, organization_id=organization_id))
-        registration = _registration_or_error(_pk(registration))
+        registration = _save(lambda: services.register(event, data, current_user, organization_id=organization_id),
+                             keep_loaded=True)
         return registration, 201, {"Location": url_for("api_registrations.event_registrations", event_id=event.id)}
 
 

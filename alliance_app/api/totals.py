@@ -24,26 +24,33 @@ blp = Blueprint("api_totals", __name__, url_prefix=API_PREFIX,
 AMOUNT = {"description": "Decimal string in CNY, e.g. \"3500000000.00\""}
 
 
+class Amount(ma.fields.String):
+    """A Decimal as the API's plain decimal string ("3500000000.00"), never a JSON number."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else plain(value)
+
+
 class SectorSchema(ma.Schema):
     sector = ma.fields.String()
     count = ma.fields.Integer()
-    amount = ma.fields.String(metadata={"description": "Apportioned: an agreement in n sectors counts 1/n in each "
+    amount = Amount(metadata={"description": "Apportioned: an agreement in n sectors counts 1/n in each "
                                                       "(odd fen to the first), so these add up to signed_total"})
-    amount_involved = ma.fields.String(metadata={"description": "Full value of the agreements in the sector "
+    amount_involved = Amount(metadata={"description": "Full value of the agreements in the sector "
                                                                "(overlapping)"})
 
 
 class KindSchema(ma.Schema):
     kind = ma.fields.String()
     count = ma.fields.Integer()
-    amount = ma.fields.String(metadata=AMOUNT)
+    amount = Amount(metadata=AMOUNT)
 
 
 class OrganizationTotalSchema(ma.Schema):
     organization_id = ma.fields.Integer()
     name = ma.fields.String()
     count = ma.fields.Integer()
-    amount = ma.fields.String(metadata=AMOUNT)
+    amount = Amount(metadata=AMOUNT)
 
 
 class TierSchema(ma.Schema):
@@ -61,20 +68,20 @@ class UndisclosedSchema(ma.Schema):
 class MonthSchema(ma.Schema):
     month = ma.fields.Integer()
     count = ma.fields.Integer()
-    amount = ma.fields.String(metadata=AMOUNT)
+    amount = Amount(metadata=AMOUNT)
 
 
 class TotalsSchema(ma.Schema):
     currency = ma.fields.String(metadata={"enum": ["CNY"]})
     scope = ma.fields.String(metadata={"enum": ["all", "own_organization"],
                                        "description": "own_organization: only the caller's organization's agreements"})
-    signed_total = ma.fields.String(metadata=AMOUNT)
+    signed_total = Amount(metadata=AMOUNT)
     signed_count = ma.fields.Integer()
     counterparty_count = ma.fields.Integer(metadata={"description": "Distinct parties other than the first (甲方)"})
     undisclosed_count = ma.fields.Integer(metadata={"description": "Signed without a published amount: counted, "
                                                                    "not summed"})
     undisclosed = ma.fields.List(ma.fields.Nested(UndisclosedSchema))
-    pipeline_total = ma.fields.String(metadata={"description": "Ready for signing, not yet signed (CNY)"})
+    pipeline_total = Amount(metadata={"description": "Ready for signing, not yet signed (CNY)"})
     pipeline_count = ma.fields.Integer()
     by_sector = ma.fields.List(ma.fields.Nested(SectorSchema))
     by_kind = ma.fields.List(ma.fields.Nested(KindSchema))
@@ -87,17 +94,6 @@ class YearTotalsSchema(TotalsSchema):
     by_month = ma.fields.List(ma.fields.Nested(MonthSchema))
 
 
-def as_strings(value):
-    """Decimals become decimal strings, everywhere in the figures."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, dict):
-        return {key: as_strings(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_strings(item) for item in value]
-    return value
 
 
 def _scope_for(event: Event | None = None, year: int | None = None) -> tuple[Scope, str]:
@@ -120,7 +116,7 @@ class EventTotals(MethodView):
         if not event.can_view(current_user):
             abort(404)
         scope, kind = _scope_for(event=event)
-        return as_strings({**totals(scope), "scope": kind})
+        return {**totals(scope), "scope": kind}
 
 
 @blp.route("/years/<int:year>/totals", endpoint="year_totals")
@@ -138,4 +134,4 @@ class YearTotals(MethodView):
         figures = {**totals(scope), "scope": kind, "year": year}
         if kind == "all":
             figures["by_month"] = by_month(year)
-        return as_strings(figures)
+        return figures
