@@ -14,6 +14,8 @@ config = context.config
 # Keep the application's loggers working when migrations run in-process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
+# Any fixed number of our own: the advisory lock that serializes concurrent upgrades.
+MIGRATION_LOCK_KEY = 7_141_812_026
 
 
 def get_engine():
@@ -96,6 +98,11 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several app servers may start at once, each running `flask db
+                # upgrade` (make serve does): one at a time, and the others find
+                # the database already current. Held until this transaction ends.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             context.run_migrations()
 
 

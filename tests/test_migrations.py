@@ -62,3 +62,24 @@ def test_migration_files_are_date_prefixed():
     names = [p.name for p in versions.glob("*.py")]
     assert names
     assert all(re.match(r"^\d{8}_\d{4}_", name) for name in names), names
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="several app servers share PostgreSQL, not SQLite")
+def test_app_servers_starting_at_once_upgrade_one_at_a_time(empty_database_url, tmp_path):
+    """`make serve` upgrades before it serves: three servers started together
+    all succeed, and the schema is made once."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": empty_database_url, "SECRET_KEY": TEST_SECRET,
+           "ALLIANCE_INSTANCE_PATH": str(tmp_path)}
+    runs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "alliance_app", "db", "upgrade"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], "\n".join(outputs)
+    # Exactly one of them ran the migrations; the others found the database current.
+    assert sum("Running upgrade  -> " in output for output in outputs) == 1, "\n".join(outputs)
+    engine = create_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert len(connection.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+    engine.dispose()
