@@ -7,6 +7,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
+from sqlalchemy import event as sa_event
 
 from alliance_app import create_app
 from alliance_app.db import Base
@@ -164,3 +165,26 @@ def member_b(client, people):
 @pytest.fixture
 def anon(client, people):
     return ApiClient(client)
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def statements_sent(db, action, status=200):
+    """The answer of `action()` and the SQL statements it sent, transaction
+    control left out (SQLite's BEGIN IMMEDIATE, savepoints). A response must
+    have `status`: a count taken from an error page would prove nothing."""
+    seen = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        result = action()
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+    if hasattr(result, "status_code"):
+        assert result.status_code == status, result.get_data(as_text=True)[:500]
+    return result, seen

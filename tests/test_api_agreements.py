@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -21,6 +20,7 @@ from alliance_app.db import utcnow
 from alliance_app.timeutil import to_local
 
 from . import factories
+from .conftest import statements_sent
 
 ROLES = ("anon", "member_a", "member_b", "staff", "admin")
 
@@ -415,19 +415,6 @@ def test_the_list_filters_and_pages(staff, people, db, app):
         assert response.get_json()["errors"], bad
 
 
-def _statements(db, action):
-    seen = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        response = action()
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
-    assert response.status_code == 200, response.get_json()
-    return response, seen
 
 
 def _many(db, people, n):
@@ -446,9 +433,9 @@ def test_the_list_runs_the_same_queries_for_3_and_30_agreements(request, db, peo
     api = request.getfixturevalue(who)
     _many(db, people, 2)  # 3 with the fixture's
     api.get(AGREEMENTS)  # the token's first use is written once
-    few, few_statements = _statements(db, lambda: api.get(AGREEMENTS))
+    few, few_statements = statements_sent(db, lambda: api.get(AGREEMENTS))
     _many(db, people, 27)
-    many, many_statements = _statements(db, lambda: api.get(AGREEMENTS))
+    many, many_statements = statements_sent(db, lambda: api.get(AGREEMENTS))
     assert (few.get_json()["total"], len(many.get_json()["items"])) == (3, 30)
     assert all(len(a["parties"]) == 3 and a["sectors"] == ["materials", "recycling"]
                for a in many.get_json()["items"][:29])
@@ -468,8 +455,8 @@ def test_one_agreement_runs_the_same_queries_whatever_its_size(staff, db, people
         {"organization_id": factories.organization().id} for _ in range(8)],
         clauses=[{"heading": f"第{i}条", "body": "内容"} for i in range(20)])).get_json()["id"]
     staff.get(AGREEMENTS)
-    _r, small_statements = _statements(db, lambda: staff.get(f"{AGREEMENTS}/{small}"))
-    large, large_statements = _statements(db, lambda: staff.get(f"{AGREEMENTS}/{big}"))
+    _r, small_statements = statements_sent(db, lambda: staff.get(f"{AGREEMENTS}/{small}"))
+    large, large_statements = statements_sent(db, lambda: staff.get(f"{AGREEMENTS}/{big}"))
     assert (len(large.get_json()["parties"]), len(large.get_json()["clauses"])) == (8, 20)
     assert len(small_statements) == len(large_statements), large_statements
     print(f"\nagreement detail: {len(small_statements)} statements for 2 parties, {len(large_statements)} for 8 "

@@ -2,7 +2,6 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from alliance_app.audit.models import AuditEntry
@@ -11,7 +10,7 @@ from alliance_app.events.models import (AgendaItem, AgendaKind, AgendaParticipan
                                         EventSession, EventStatus, OrganizerRole, ParticipantPart, Person)
 
 from . import factories
-from .conftest import ApiClient
+from .conftest import ApiClient, statements_sent
 
 ROLES = ("anon", "member_a", "member_b", "staff", "admin")
 
@@ -512,19 +511,6 @@ def test_field_messages_follow_the_language(client, people):
 
 # --- bounded queries ------------------------------------------------------------------------------
 
-def _statements(db, action):
-    seen = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        response = action()
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
-    assert response.status_code == 200, response.get_json()
-    return response, seen
 
 
 def _big_event(db, people, sessions, items_per_session, slug):
@@ -552,8 +538,8 @@ def _big_event(db, people, sessions, items_per_session, slug):
 def test_the_event_detail_runs_the_same_queries_whatever_its_size(anon, staff, db, people):
     small = _big_event(db, people, 1, 1, "small-event")
     large = _big_event(db, people, 2, 10, "large-event")
-    small_response, small_statements = _statements(db, lambda: anon.get(f"{EVENTS}/{small}"))
-    large_response, large_statements = _statements(db, lambda: anon.get(f"{EVENTS}/{large}"))
+    small_response, small_statements = statements_sent(db, lambda: anon.get(f"{EVENTS}/{small}"))
+    large_response, large_statements = statements_sent(db, lambda: anon.get(f"{EVENTS}/{large}"))
     sessions = large_response.get_json()["sessions"]
     assert [len(s["items"]) for s in sessions] == [10, 10]
     assert all(len(i["participants"]) == 1 for s in sessions for i in s["items"])
@@ -565,16 +551,16 @@ def test_the_event_detail_runs_the_same_queries_whatever_its_size(anon, staff, d
 
 
 def test_the_event_list_does_not_load_sessions_per_row(anon, staff, db, people):
-    few, few_statements = _statements(db, lambda: anon.get(EVENTS))
+    few, few_statements = statements_sent(db, lambda: anon.get(EVENTS))
     for n in range(30):
         factories.event(f"many-{n:02d}")
-    many, many_statements = _statements(db, lambda: anon.get(EVENTS))
+    many, many_statements = statements_sent(db, lambda: anon.get(EVENTS))
     assert few.get_json()["total"] == 1 and len(many.get_json()["items"]) == 31
     assert len(few_statements) == len(many_statements), many_statements
     assert len(many_statements) <= 3, many_statements
     assert not any("event_sessions" in s or "event_organizers" in s for s in many_statements), many_statements
     staff.get(EVENTS)  # the token's first use is written once
-    _response, staff_statements = _statements(db, lambda: staff.get(f"{EVENTS}?per_page=100"))
+    _response, staff_statements = statements_sent(db, lambda: staff.get(f"{EVENTS}?per_page=100"))
     print(f"\nevent list: {len(many_statements)} statements anonymous, {len(staff_statements)} with a token")
 
 
@@ -583,8 +569,8 @@ def test_the_people_list_runs_the_same_queries_whatever_the_page_size(staff, db,
         services.create_person({"name": f"专家{n:02d}", "organization_id": people.org_a.id if n % 2 else None})
     db.session.commit()
     staff.get(f"{API}/people")
-    small, small_statements = _statements(db, lambda: staff.get(f"{API}/people?per_page=2"))
-    large, large_statements = _statements(db, lambda: staff.get(f"{API}/people?per_page=100"))
+    small, small_statements = statements_sent(db, lambda: staff.get(f"{API}/people?per_page=2"))
+    large, large_statements = statements_sent(db, lambda: staff.get(f"{API}/people?per_page=100"))
     assert len(large.get_json()["items"]) == 32
     assert len(small_statements) == len(large_statements), large_statements
 

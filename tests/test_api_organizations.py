@@ -1,13 +1,13 @@
 """The organizations API: /api/v1/organizations, one organization, its contacts."""
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from alliance_app.audit.models import AuditEntry
 from alliance_app.demo import demo_uscc
 from alliance_app.members.models import Contact, MembershipStatus, Organization, StatusChange, Tier
 
 from . import factories
-from .conftest import login
+from .conftest import login, statements_sent
 
 ROLES = ("anon", "member_a", "member_b", "staff", "admin")
 
@@ -405,20 +405,6 @@ def test_field_messages_follow_the_language(client, people):
 
 # --- bounded queries -------------------------------------------------------------------------------
 
-def _statements(db, action):
-    seen = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        response = action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
-    assert response.status_code == 200
-    return response, seen
 
 
 def _many_organizations(db, n, start=0):
@@ -437,8 +423,8 @@ def test_the_api_list_runs_the_same_few_queries_whatever_the_page_size(staff, db
     _many_organizations(db, 120)
     staff.get(URL)  # the token's first use is written once
 
-    small, small_statements = _statements(db, lambda: staff.get(f"{URL}?per_page=5"))
-    large, large_statements = _statements(db, lambda: staff.get(f"{URL}?per_page=100"))
+    small, small_statements = statements_sent(db, lambda: staff.get(f"{URL}?per_page=5"))
+    large, large_statements = statements_sent(db, lambda: staff.get(f"{URL}?per_page=100"))
     assert len(small.get_json()["items"]) == 5 and len(large.get_json()["items"]) == 100
     assert large.get_json()["total"] == 123
     assert len(small_statements) == len(large_statements), large_statements
@@ -449,9 +435,9 @@ def test_the_api_list_runs_the_same_few_queries_whatever_the_page_size(staff, db
 def test_the_admin_list_page_runs_the_same_few_queries_whatever_the_number_of_rows(client, db, people):
     login(client, people.staff)
     _many_organizations(db, 2)  # 5 organizations with those of `people`
-    _few, few_statements = _statements(db, lambda: client.get("/admin/organizations"))
+    _few, few_statements = statements_sent(db, lambda: client.get("/admin/organizations"))
     _many_organizations(db, 115, start=2)  # 120
-    many, many_statements = _statements(db, lambda: client.get("/admin/organizations"))
+    many, many_statements = statements_sent(db, lambda: client.get("/admin/organizations"))
     assert _few.get_data(as_text=True).count('href="/organizations/') == 5
     assert many.get_data(as_text=True).count('href="/organizations/') == 50  # a full page
     assert len(few_statements) == len(many_statements), many_statements
