@@ -307,3 +307,14 @@ def test_empty_charts_say_there_is_nothing_yet(app, people):
                 texts = svg_texts(charts.svg(drawing))
                 assert nothing in texts
                 assert renderPDF.drawToString(drawing).startswith(b"%PDF")
+
+
+def test_bar_lengths_are_exact_whole_hundredths_of_yi_and_ticks_read_in_yi():
+    from alliance_app.reports import charts
+
+    rows = [{"amount": Decimal("3500000000.00")}, {"amount": Decimal("1153000000.00")},
+            {"amount": Decimal("999999.99")}, {"amount": Decimal("0")}]
+    lengths = charts.bar_lengths(rows)
+    assert lengths == [3500, 1153, 0, 0] and all(type(n) is int for n in lengths)
+    # reportlab hands the axis its own numbers (in bar units): shown in 亿元.
+    assert [charts._tick(v) for v in (0, 250.0, 1200, 35)] == ["0", "2.5", "12", "0.35"]

@@ -4,8 +4,8 @@ the same object goes into a PDF (it is a flowable) and, through `svg`, into
 the dashboard as <img src="....svg">.
 
 Values are in 亿元 (100 million yuan) with two decimals, as the secretariat
-reports them; they come from the exact Decimal figures of totals.py and are
-turned into floats only to be drawn. Labels are in the current language. With
+reports them; they come from the exact Decimal figures of totals.py, and the
+bars are whole numbers of hundredths of 亿元. Labels are in the current language. With
 nothing to draw (no agreements, or none with a disclosed amount) a chart says
 so instead of failing."""
 import io
@@ -58,15 +58,20 @@ def yi_label(amount: Decimal | None) -> str:
     return f"{value:,.2f}"
 
 
-def bar_lengths(rows) -> list[float]:
-    """Drawing coordinates for the bars (reportlab draws with floats). The
-    figures people read, on the bars and in the description, are formatted from
-    the Decimal amounts by yi_label."""
-    return [float(yi(row["amount"])) for row in rows]
+# Bars are measured in hundredths of 亿元 (yi() keeps two decimals): whole numbers,
+# exact, so no amount becomes a float on its way to reportlab.
+BAR_UNITS_PER_YI = 100
 
 
-def _tick(value: float) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+def bar_lengths(rows) -> list[int]:
+    """The bars' lengths. The figures people read, on the bars and in the
+    description, are formatted from the Decimal amounts by yi_label."""
+    return [int(yi(row["amount"]) * BAR_UNITS_PER_YI) for row in rows]
+
+
+def _tick(value) -> str:
+    """An axis tick (reportlab's number, in bar units) in 亿元: '1.5', '0'."""
+    text = f"{Decimal(str(value)) / BAR_UNITS_PER_YI:,.2f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
