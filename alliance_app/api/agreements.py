@@ -44,10 +44,10 @@ from ..downloads import download_response
 from ..extensions import db
 from ..money import plain
 from ..permissions import login_required, secretariat_required
-from . import API_PREFIX, ApiErrorSchema
-from .common import (BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema,
-                     PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, in_range, json_body,
-                     paginated, with_object)
+from . import API_PREFIX
+from .common import (BOOLEAN_ERRORS, Choice, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema,
+                     PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, error_responses,
+                     in_range, json_body, paginated, with_object)
 from .events import Moment
 
 blp = Blueprint("api_agreements", __name__, url_prefix=API_PREFIX,
@@ -74,15 +74,7 @@ LIST_OF_CLAUSES = _l("Expected a list of clauses.")
 LIST_OF_SECTORS = _l("Expected a list of sectors.")
 
 
-def responds(*statuses):
-    """Document the error responses an endpoint may give."""
-
-    def decorator(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ApiErrorSchema, description=ERRORS[status])(view)
-        return view
-
-    return decorator
+responds = error_responses(blp, ERRORS)
 
 
 # --- fields -------------------------------------------------------------------------------------

@@ -230,3 +230,20 @@ def _save(work, *, keep_loaded: bool = False):
 def _pk(obj) -> int:
     """The id of a row, without reloading it after the commit expired it."""
     return inspect(obj).identity[0]
+
+
+def error_responses(blp, descriptions: dict[int, str]):
+    """`responds(*statuses)` for one blueprint: each endpoint lists in the
+    OpenAPI document the errors it may answer (there is no catch-all response,
+    so one it forgets fails the fuzz test), described as `descriptions` says."""
+    from . import ApiErrorSchema
+
+    def responds(*statuses):
+        def decorator(view):
+            for status in statuses:
+                view = blp.alt_response(status, schema=ApiErrorSchema, description=descriptions[status])(view)
+            return view
+
+        return decorator
+
+    return responds

@@ -43,8 +43,8 @@ from ..extensions import db
 from ..permissions import secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .me import OrganizationRefSchema
-from .common import (FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text,
-                     _pk, _save, json_body, no_control_characters, paginated, with_object)
+from .common import (Choice, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text,
+                     _pk, _save, error_responses, json_body, no_control_characters, paginated, with_object)
 
 blp = Blueprint("api_events", __name__, url_prefix=API_PREFIX,
                 description="Events, their organizers, sessions, agenda items and speakers")
@@ -335,25 +335,16 @@ def no_content():
     return Response(status=204)
 
 
-ERRORS_400 = dict(schema=ApiErrorSchema, description="The body is not a JSON object")
-ERRORS_401 = dict(schema=ApiErrorSchema, description="Missing, invalid or revoked token")
-ERRORS_403 = dict(schema=ApiErrorSchema, description="Not the secretariat")
-ERRORS_404 = dict(schema=ApiErrorSchema, description="No such record")
+ERRORS = {
+    400: "The body is not a JSON object",
+    401: "Missing, invalid or revoked token",
+    403: "Not the secretariat",
+    404: "No such record",
+    409: "Already listed (the record is named)",
+}
 ERRORS_404_EVENT = dict(schema=ApiErrorSchema, description="No such event, or one the caller may not see "
                                                            "(a draft or a cancelled event)")
-ERRORS_409 = dict(schema=ApiErrorSchema, description="Already listed (the record is named)")
-ERRORS = {400: ERRORS_400, 401: ERRORS_401, 403: ERRORS_403, 404: ERRORS_404, 409: ERRORS_409}
-
-
-def responds(*statuses):
-    """Document the error responses an endpoint may give."""
-
-    def decorator(view):
-        for status in statuses:
-            view = blp.alt_response(status, **ERRORS[status])(view)
-        return view
-
-    return decorator
+responds = error_responses(blp, ERRORS)
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -364,7 +355,7 @@ class Events(MethodView):
     @blp.doc(security=PUBLIC)
     @blp.arguments(EventListArgsSchema, location="query")
     @blp.response(200, EventPageSchema)
-    @blp.alt_response(401, **ERRORS_401)
+    @responds(401)
     def get(self, args):
         """Events, the latest first, paginated; no token needed.
 
@@ -396,7 +387,7 @@ class EventById(MethodView):
 
     @blp.doc(security=PUBLIC)
     @blp.response(200, EventDetailSchema)
-    @blp.alt_response(401, **ERRORS_401)
+    @responds(401)
     @blp.alt_response(404, **ERRORS_404_EVENT)
     def get(self, event_id):
         """One event with its organizers, sessions, agenda items and their
@@ -459,7 +450,7 @@ class EventOrganizers(MethodView):
 
     @blp.doc(security=PUBLIC)
     @blp.response(200, OrganizerSchema(many=True))
-    @blp.alt_response(401, **ERRORS_401)
+    @responds(401)
     @blp.alt_response(404, **ERRORS_404_EVENT)
     def get(self, event_id):
         """The event's organizers in the conventional order; no token needed

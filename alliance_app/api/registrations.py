@@ -25,9 +25,9 @@ from ..events.models import Event
 from ..permissions import login_required, secretariat_required
 from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
-from . import API_PREFIX, ApiErrorSchema
-from .common import (INTEGER_ERRORS, MAX_ID, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _save,
-                     in_range, json_body, paginated, with_object)
+from . import API_PREFIX
+from .common import (Choice, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _save,
+                     error_responses, in_range, json_body, paginated, with_object)
 from .me import OrganizationRefSchema
 
 blp = Blueprint("api_registrations", __name__, url_prefix=API_PREFIX,
@@ -46,13 +46,7 @@ ERRORS = {
 }
 
 
-def responds(*statuses):
-    def decorator(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ApiErrorSchema, description=ERRORS[status])(view)
-        return view
-
-    return decorator
+responds = error_responses(blp, ERRORS)
 
 
 class MobileField(ma.fields.String):
