@@ -5,10 +5,8 @@ the page numbers, the watermark; and 人民币大写 of tricky amounts against a
 list written by hand from the rules for 中文大写金额."""
 import io
 import re
-import shutil
 import subprocess
 import time
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -21,61 +19,24 @@ from alliance_app.agreements.models import Sector
 from alliance_app.money import capital, format_amount
 
 from . import factories
+from .pdfs import assert_embedded_font_only, language, pdf_info, pdf_pages, poppler, squash
 
 MARKUP = "A & B <b>x"
 IMG = "<img src=/etc/passwd>"
 
 
-@contextmanager
-def language(app, lang="zh_CN"):
-    """A request in `lang`; Flask-Babel keeps the locale on the app context."""
-    headers = {"Cookie": "alliance_lang=en"} if lang == "en" else {}
-    with app.test_request_context("/", headers=headers):
-        flask_babel.refresh()
-        yield
-    flask_babel.refresh()
-
-
 # --- reading PDFs ----------------------------------------------------------------------------------
-
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if not path:
-        pytest.skip(f"{tool} (poppler-utils) is needed to read the PDF")
-    return path
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    out = subprocess.run([_poppler("pdftotext"), "-", "-"], input=data, capture_output=True,
-                         check=True).stdout.decode()
-    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def squashed_pages(data: bytes) -> list[str]:
     return [squash(page) for page in pdf_pages(data)]
 
 
-def pdf_info(data: bytes) -> dict[str, str]:
-    out = subprocess.run([_poppler("pdfinfo"), "-"], input=data, capture_output=True, check=True).stdout.decode()
-    return {key.strip(): value.strip() for key, _sep, value in
-            (line.partition(":") for line in out.splitlines()) if _sep}
-
-
-def assert_embedded_font_only(data: bytes) -> None:
-    assert data.startswith(b"%PDF")
-    assert b"/FontFile2" in data  # the Chinese TrueType font travels with the file
-    assert b"Helvetica" not in data
-
-
 def page_picture(data: bytes, page: int, dpi: int = 30):
     """Page `page` printed in grey at `dpi` dots per inch (Pillow image)."""
     from PIL import Image
 
-    png = subprocess.run([_poppler("pdftoppm"), "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
+    png = subprocess.run([poppler("pdftoppm"), "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
                           "-"], input=data, capture_output=True, check=True).stdout
     return Image.open(io.BytesIO(png)).convert("L")
 

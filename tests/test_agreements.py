@@ -1,6 +1,5 @@
 """Agreements: numbering, drafting, parties, value and currency, the workflow,
 immutability once signed, corrections, and the pages around them."""
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest

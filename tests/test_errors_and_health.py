@@ -56,8 +56,6 @@ def test_413_for_an_oversized_body(client, app):
 
 
 def test_database_outage_is_503_not_500(failing_app, monkeypatch):
-    from alliance_app.extensions import db
-
     @failing_app.route("/needs-db")
     def needs_db():
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))

@@ -1,17 +1,16 @@
 """Events: building one, organizers, sessions, agenda rules, cloning, public
 pages, the printed programme and the calendar file."""
-import io
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from alliance_app.events import services
-from alliance_app.events.models import AgendaItem, Event, EventSession, EventStatus, Person
+from alliance_app.events.models import Event, EventSession, EventStatus, Person
 
 from . import factories
 from .conftest import login
+from .pdfs import pdf_text
 
 LOCAL = timezone(timedelta(hours=8))
 
@@ -199,15 +198,6 @@ def test_markup_in_titles_is_literal_in_page_and_pdf(client, built, db):
     text = pdf_text(response.data)
     assert "A & B <b>x</b> <img src=/etc/passwd>" in text
     assert "<link href='javascript:alert(1)'>主任</link> & 顾问" in text.replace("\n", "")
-
-
-def pdf_text(data: bytes) -> str:
-    import shutil
-    import subprocess
-
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF")
-    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 def test_program_pdf_embeds_a_chinese_font_and_reads_as_text(client, built):

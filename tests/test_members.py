@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from alliance_app.accounts.models import User
 from alliance_app.demo import demo_uscc
-from alliance_app.members.models import Contact, MembershipStatus, Organization, StatusChange
+from alliance_app.members.models import Contact, MembershipStatus, Organization
 
 from . import factories
 from .conftest import login

@@ -4,9 +4,7 @@ rendered badge, the cells a spreadsheet shows."""
 import csv
 import io
 import math
-import shutil
 import subprocess
-from contextlib import contextmanager
 from datetime import datetime
 
 import flask_babel
@@ -18,21 +16,11 @@ from alliance_app.timeutil import to_local
 
 from . import factories
 from .conftest import login
+from .pdfs import assert_embedded_font_only, language, pdf_info, pdf_pages, poppler, squash
 
 MARKUP_NAME = "A & B <b>x"
 FORMULA_NAME = '=HYPERLINK("http://evil.example","点我")'
 DPI = 200
-
-
-@contextmanager
-def language(app, lang="zh_CN"):
-    """A request in `lang` (the builders run inside requests). Flask-Babel keeps
-    the locale on the app context, which the test's requests share: forget it."""
-    headers = {"Cookie": "alliance_lang=en"} if lang == "en" else {}
-    with app.test_request_context("/", headers=headers):
-        flask_babel.refresh()
-        yield
-    flask_babel.refresh()
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -75,37 +63,6 @@ def delegates(app, people, db):
 
 # --- reading PDFs ----------------------------------------------------------------------------------
 
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if not path:
-        pytest.skip(f"{tool} (poppler-utils) is needed to read the PDF")
-    return path
-
-
-def pdf_pages(data: bytes, layout: bool = False) -> list[str]:
-    """The text of each page, as a PDF reader extracts it: in reading order, or
-    (layout) line by line as printed, which keeps table rows together."""
-    out = subprocess.run([_poppler("pdftotext"), *(["-layout"] if layout else []), "-", "-"], input=data,
-                         capture_output=True, check=True).stdout.decode()
-    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
-
-
-def squash(text: str) -> str:
-    """Text without white space: a name wrapped onto two lines still reads as one."""
-    return "".join(text.split())
-
-
-def pdf_info(data: bytes) -> dict[str, str]:
-    out = subprocess.run([_poppler("pdfinfo"), "-"], input=data, capture_output=True, check=True).stdout.decode()
-    return {key.strip(): value.strip() for key, _sep, value in
-            (line.partition(":") for line in out.splitlines()) if _sep}
-
-
-def assert_embedded_font_only(data: bytes) -> None:
-    assert data.startswith(b"%PDF")
-    assert b"/FontFile2" in data  # the CJK TrueType font travels with the file
-    assert b"Helvetica" not in data  # nothing drawn in a font the reader may lack
-
 
 def decode_qr_codes(data: bytes, page: int = 1) -> list:
     """The QR codes a scanner reads off the page printed at DPI dots per inch."""
@@ -113,7 +70,7 @@ def decode_qr_codes(data: bytes, page: int = 1) -> list:
                                                       "is needed to read the QR codes back")
     from PIL import Image
 
-    png = subprocess.run([_poppler("pdftoppm"), "-r", str(DPI), "-f", str(page), "-l", str(page), "-png", "-"],
+    png = subprocess.run([poppler("pdftoppm"), "-r", str(DPI), "-f", str(page), "-l", str(page), "-png", "-"],
                          input=data, capture_output=True, check=True).stdout
     return [code for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
             if code.format == zxingcpp.BarcodeFormat.QRCode]

@@ -6,10 +6,7 @@ embedded font, the workbook's cells and number formats, the SVG as XML.
 Expected interface texts come from gettext in the same request, so the tests
 hold whether or not a new message is translated yet."""
 import io
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
 from decimal import Decimal
 
 import flask_babel
@@ -26,32 +23,15 @@ from alliance_app.reports.totals import Scope, by_month, totals
 from alliance_app.timeutil import to_local
 
 from . import factories
+from .pdfs import language, pdf_text, squash
 
 SVG = "{http://www.w3.org/2000/svg}"
 FORMULA_TITLE = '=HYPERLINK("http://example.com/x","点击")'
 MARKUP_TITLE = "合作协议 <b>A & B</b>"
 
 
-@contextmanager
-def language(app, lang="zh_CN"):
-    """A request in `lang`; Flask-Babel keeps the locale on the app context."""
-    headers = {"Cookie": "alliance_lang=en"} if lang == "en" else {}
-    with app.test_request_context("/", headers=headers):
-        flask_babel.refresh()
-        yield
-    flask_babel.refresh()
-
-
-def pdf_text(data: bytes) -> str:
-    tool = shutil.which("pdftotext")
-    if not tool:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF")
-    out = subprocess.run([tool, "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-    return "".join(out.split())
-
-
-def squash(text) -> str:
-    return "".join(str(text).split())
+def flat_text(data: bytes) -> str:
+    return squash(pdf_text(data))
 
 
 def assert_pdf(data: bytes) -> None:
@@ -115,7 +95,7 @@ def test_pdf_shows_the_title_the_total_and_the_sectors_in_chinese(app, ceremony)
         expected = [gettext("Signing report"), ceremony.title, "11.68", "1,168,000,000.00元", gettext("Not disclosed"),
                     gettext("Signed value by sector")]
     assert_pdf(data)
-    text = pdf_text(data)
+    text = flat_text(data)
     assert labels[Sector.aftermarket] == "后市场"  # the catalogue speaks Chinese
     for wanted in expected + [labels[s] for s in (Sector.aftermarket, Sector.materials, Sector.energy_storage,
                                                   Sector.talent_research)]:
@@ -132,7 +112,7 @@ def test_pdf_in_english(app, ceremony):
         figures, signed = inputs(ceremony)
         data = documents.signing_report_pdf(ceremony, figures, signed)
     assert_pdf(data)
-    text = pdf_text(data)
+    text = flat_text(data)
     for wanted in ("Signing report", "Signed total", "CNY 1,168,000,000.00", "Aftermarket", "Energy storage",
                    "Talent and research", "Not disclosed", "USD 80,000,000.00", ceremony.title):
         assert squash(wanted) in text, wanted
@@ -146,7 +126,7 @@ def test_pdf_of_an_event_without_agreements(app, people):
         data = documents.signing_report_pdf(event, figures, signed)
         nothing = gettext("No signed agreements yet.")
     assert_pdf(data)
-    text = pdf_text(data)
+    text = flat_text(data)
     assert squash(event.title) in text and "0.00" in text and squash(nothing) in text
 
 
@@ -163,7 +143,7 @@ def test_pdf_xlsx_and_chart_when_every_amount_is_undisclosed(app, people, db):
         chart = charts.svg(charts.sector_chart(figures["by_sector"]))
         no_amounts, undisclosed = gettext("No disclosed amounts yet."), gettext("Not disclosed")
     assert_pdf(pdf)
-    assert squash(undisclosed) in pdf_text(pdf)
+    assert squash(undisclosed) in flat_text(pdf)
     workbook = load_workbook(io.BytesIO(xlsx))
     sectors = workbook.worksheets[1]
     assert [row[2] for row in sectors.iter_rows(min_row=2, max_row=3, values_only=True)] == [undisclosed] * 2

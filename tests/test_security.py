@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from alliance_app import ConfigurationError, create_app
-from alliance_app.accounts.models import Role, User
+from alliance_app.accounts.models import User
 from alliance_app.audit.models import AuditEntry
 
 from . import factories
-from .conftest import TEST_SECRET, login
+from .conftest import login
 
 
 def sign_in(client, email, password=factories.PASSWORD, **extra):
