@@ -7,7 +7,7 @@ from alliance_app.demo import demo_uscc
 from alliance_app.members.models import Contact, MembershipStatus, Organization, StatusChange, Tier
 
 from . import factories
-from .conftest import login, statements_sent
+from .conftest import ApiClient, login, statements_sent
 
 ROLES = ("anon", "member_a", "member_b", "staff", "admin")
 
@@ -33,31 +33,6 @@ AUTHZ_ROWS = {
 URL = "/api/v1/organizations"
 # A valid unified social credit code (check character per GB 32100).
 USCC = demo_uscc("91310000", "新成员单位")
-
-
-class ApiClient:
-    """The test client with a bearer token, answering in English."""
-
-    def __init__(self, client, user):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {factories.token(user)}"}
-        client.set_cookie("alliance_lang", "en")
-
-    def __getattr__(self, method):
-        def call(url, **kwargs):
-            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
-
-        return call
-
-
-@pytest.fixture
-def staff(client, people):
-    return ApiClient(client, people.staff)
-
-
-@pytest.fixture
-def member(client, people):
-    return ApiClient(client, people.member_a)
 
 
 def counts(db):
