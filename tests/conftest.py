@@ -2,12 +2,14 @@
 DATABASE_URL selects PostgreSQL (CI's second run); otherwise a SQLite file."""
 import contextvars
 import os
+import threading
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from sqlalchemy import event as sa_event
+from werkzeug.serving import make_server
 
 from alliance_app import create_app
 from alliance_app.db import Base
@@ -188,3 +190,19 @@ def statements_sent(db, action, status=200):
     if hasattr(result, "status_code"):
         assert result.status_code == status, result.get_data(as_text=True)[:500]
     return result, seen
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app (same config, tables emptied afterwards) served over HTTP
+    by a threaded server in a daemon thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from alliance_app.agreements.models import Agreement, AgreementCounter
 from alliance_app.audit.models import AuditEntry
@@ -465,21 +464,10 @@ def test_one_agreement_runs_the_same_queries_whatever_its_size(staff, db, people
 
 # --- numbers under concurrency ----------------------------------------------------------------------
 
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
 THREADS = 20
 
 
-def test_concurrent_drafts_get_distinct_numbers_without_gaps(server, people, db, app):
+def test_concurrent_drafts_get_distinct_numbers_without_gaps(live_server, people, db, app):
     year = current_year(app)
     secret = factories.token(people.staff)
     body = new_agreement(people)
@@ -488,7 +476,7 @@ def test_concurrent_drafts_get_distinct_numbers_without_gaps(server, people, db,
 
     def draft(n: int):
         data = json.dumps({**body, "title": f"并发协议{n:02d}"}).encode()
-        call = urllib.request.Request(f"{server}{AGREEMENTS}", data=data, method="POST", headers={
+        call = urllib.request.Request(f"{live_server}{AGREEMENTS}", data=data, method="POST", headers={
             "Authorization": f"Bearer {secret}", "Content-Type": "application/json", "Accept-Language": "en"})
         barrier.wait(timeout=30)
         try:

@@ -2,15 +2,12 @@
 the capacity is confirmed, the rest waitlisted, no request fails. Runs on the
 suite's database, so CI checks SQLite and PostgreSQL."""
 import http.cookiejar
-import threading
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from alliance_app.accounts.models import Role
 from alliance_app.db import utcnow
@@ -30,17 +27,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
 def _signed_in_opener(base: str, email: str):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
@@ -52,7 +38,7 @@ def _signed_in_opener(base: str, email: str):
     return opener
 
 
-def test_concurrent_registrations_never_overbook(server, people, db):
+def test_concurrent_registrations_never_overbook(live_server, people, db):
     event = db.session.get(Event, people.meeting.event.id)
     event.capacity = CAPACITY
     event.registration_opens_at = utcnow() - timedelta(days=1)
@@ -67,7 +53,7 @@ def test_concurrent_registrations_never_overbook(server, people, db):
     db.session.commit()
     db.session.remove()  # the test holds no transaction while the server works
 
-    openers = [_signed_in_opener(server, email) for email in emails]
+    openers = [_signed_in_opener(live_server, email) for email in emails]
 
     def attempt(n: int) -> int:
         form = {"delegates-0-name": f"并发代表{n:03d}", "delegates-0-mobile": f"137{n:08d}",
@@ -76,7 +62,7 @@ def test_concurrent_registrations_never_overbook(server, people, db):
         if n % 2:  # half of them also want the morning session, which is smaller
             body += b"&" + urllib.parse.urlencode({"delegates-0-session_ids": session_id}).encode()
         try:
-            return openers[n % THREADS].open(f"{server}/events/{slug}/register", body, timeout=60).status
+            return openers[n % THREADS].open(f"{live_server}/events/{slug}/register", body, timeout=60).status
         except urllib.error.HTTPError as exc:
             # 302 to the organization's registrations, not to the login page.
             return exc.code if exc.code != 302 or "/my/registrations" in exc.headers["Location"] else -1

@@ -3,11 +3,9 @@ app served on a free local port. Every test here carries the `e2e` marker
 (`pytest -m "not e2e"` leaves them out); without a chromium executable the whole
 folder is skipped. Playwright never downloads a browser of its own here."""
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,22 +26,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
             if CHROMIUM is None:
                 item.add_marker(skip)
-
-
-@pytest.fixture
-def live_server(app):
-    """The test's app (tests/conftest.py: same config, tables emptied afterwards)
-    served over HTTP in a daemon thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="e2e-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
