@@ -45,11 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, deployment, errors, security
+    from .core import deployment, engine, errors, security
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
-    from .i18n import select_locale
+    from .core.i18n import select_locale
 
-    database.configure_engine_options(app)
+    engine.configure_engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     csrf.init_app(app)
@@ -83,7 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     api.init_app(app)
 
-    from . import cli, templating
+    from . import cli
+    from .core import templating
 
     cli.init_app(app)
     templating.init_app(app)

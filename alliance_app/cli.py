@@ -5,7 +5,7 @@ import click
 from flask import Flask, g
 from sqlalchemy import select
 
-from .errors import ServiceError
+from .core.errors import ServiceError
 from .extensions import db
 
 

@@ -41,7 +41,7 @@ def seed(db_path):
     from flask import g
 
     from alliance_app import models  # noqa: F401
-    from alliance_app.db import Base
+    from alliance_app.core.db import Base
     from alliance_app.demo import load_demo_data
     from alliance_app.extensions import db
 
@@ -62,7 +62,7 @@ def child(db_path, which, runs):
     from alliance_app import models  # noqa: F401  every mapper, before the first query
     from alliance_app.agreements import documents, services
     from alliance_app.agreements.models import Agreement
-    from alliance_app.demo_events import MEETING_SLUG
+    from alliance_app.demo.events import MEETING_SLUG
     from alliance_app.events.models import Event
     from alliance_app.extensions import db
 

@@ -62,7 +62,7 @@ def seed(app, rng_seed):
     from alliance_app.accounts.models import Role, User
     from alliance_app.accounts.services import create_api_token, create_user
     from alliance_app.demo import DEMO_MEMBER_EMAIL, load_demo_data
-    from alliance_app.demo_events import MEETING_SLUG, NEXT_SLUG
+    from alliance_app.demo.events import MEETING_SLUG, NEXT_SLUG
     from alliance_app.events.models import Event
     from alliance_app.extensions import db
     from alliance_app.members.models import MembershipStatus, Organization, OrganizationKind, Tier
@@ -215,7 +215,7 @@ def main():
 
         from alliance_app import create_app
         from alliance_app import models  # noqa: F401  the whole metadata
-        from alliance_app.db import Base
+        from alliance_app.core.db import Base
         from alliance_app.extensions import db
         from alliance_app.reports.totals import Scope, totals
 

@@ -70,7 +70,7 @@ class AgreementMaker:
 
     def rows(self, event_id):
         from alliance_app.agreements.models import AgreementKind, AgreementStatus, Sector
-        from alliance_app.money import cny_fen, from_fen
+        from alliance_app.core.money import cny_fen, from_fen
 
         rng, agreement_id = self.rng, self.next_id
         self.next_id += 1
@@ -227,7 +227,7 @@ def main():
         from alliance_app.accounts.models import Role
         from alliance_app.accounts.services import create_api_token, create_user
         from alliance_app.agreements.models import Agreement
-        from alliance_app.db import Base
+        from alliance_app.core.db import Base
         from alliance_app.extensions import db
         from alliance_app.reports.totals import Scope, totals
 

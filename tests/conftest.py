@@ -12,7 +12,7 @@ from sqlalchemy import event as sa_event
 from werkzeug.serving import make_server
 
 from alliance_app import create_app
-from alliance_app.db import Base
+from alliance_app.core.db import Base
 from alliance_app import models  # noqa: F401  the whole metadata
 
 from . import factories

@@ -60,7 +60,7 @@ def prepare(app, clients: int) -> Plan:
     """An open event with a capacity, a smaller session and quotas for a few of
     the organizations; one member account with an API token per client."""
     from alliance_app.accounts.models import Role
-    from alliance_app.db import utcnow
+    from alliance_app.core.db import utcnow
     from alliance_app.extensions import db
     from alliance_app.registrations import services as registrations
 

@@ -16,7 +16,7 @@ import pytest
 from alliance_app.agreements import documents, services
 from alliance_app.agreements.labels import SECTOR_LABELS
 from alliance_app.agreements.models import Sector
-from alliance_app.money import capital, format_amount
+from alliance_app.core.money import capital, format_amount
 
 from . import factories
 from .pdfs import assert_embedded_font_only, language, pdf_info, pdf_pages, poppler, squash

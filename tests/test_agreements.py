@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from alliance_app.agreements import services
 from alliance_app.agreements.models import Agreement, AgreementStatus
 from alliance_app.audit.models import AuditEntry
-from alliance_app.errors import ServiceError
+from alliance_app.core.errors import ServiceError
 
 from . import factories
 from .conftest import login
@@ -211,7 +211,7 @@ AUTHZ_ROWS = {
     ("123456.78", "123,456.78元"), ("12345", "12,345.00元"), ("15000", "1.5万元"), ("0.05", "0.05元"),
 ])
 def test_amounts_are_shown_short_only_when_exact(app, amount, shown):
-    from alliance_app.money import format_amount
+    from alliance_app.core.money import format_amount
 
     with app.test_request_context("/"):
         assert format_amount(Decimal(amount)) == shown

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from alliance_app.agreements.models import Agreement, AgreementCounter
 from alliance_app.audit.models import AuditEntry
-from alliance_app.db import utcnow
-from alliance_app.timeutil import to_local
+from alliance_app.core.db import utcnow
+from alliance_app.core.timeutil import to_local
 
 from . import factories
 from .conftest import statements_sent

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from alliance_app.db import utcnow
+from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
 from alliance_app.registrations.models import Registration
 

@@ -180,7 +180,7 @@ def test_status_change_needs_a_reason_and_is_kept_in_the_history(client, people,
 
 
 def test_impossible_status_changes_are_refused(client, people, db):
-    from alliance_app.errors import ServiceError
+    from alliance_app.core.errors import ServiceError
     from alliance_app.members.services import change_status
 
     login(client, people.staff)

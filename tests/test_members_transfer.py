@@ -15,8 +15,8 @@ from alliance_app.audit.models import AuditEntry
 from alliance_app.demo import demo_uscc
 from alliance_app.members.import_models import ImportBatch
 from alliance_app.members.models import MembershipStatus, Organization, OrganizationKind, StatusChange, Tier
-from alliance_app.downloads import content_disposition
-from alliance_app.spreadsheets import (MAX_IMPORT_ROWS, csv_bytes, read_table, safe_cell,
+from alliance_app.core.downloads import content_disposition
+from alliance_app.core.spreadsheets import (MAX_IMPORT_ROWS, csv_bytes, read_table, safe_cell,
                                        unescape_cell)
 
 from . import factories

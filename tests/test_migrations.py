@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from alliance_app import create_app
-from alliance_app.db import Base
+from alliance_app.core.db import Base
 
 from .conftest import TEST_SECRET
 

@@ -104,7 +104,7 @@ def test_a_database_server_that_never_answers_fails_in_seconds(tmp_path, monkeyp
     """A server that takes the connection and then says nothing (a hung host, a
     dead proxy): /healthz answers 503 within the connect timeout instead of
     holding the worker until the reverse proxy gives up."""
-    from alliance_app.database import SERVER_CONNECT_TIMEOUT_S
+    from alliance_app.core.engine import SERVER_CONNECT_TIMEOUT_S
 
     from .conftest import make_app
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from alliance_app.accounts.models import Role
-from alliance_app.db import utcnow
+from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event, EventSession
 from alliance_app.registrations.models import Registration, RegistrationStatus
 

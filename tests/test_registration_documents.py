@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from alliance_app.registrations import documents, services, transfer
-from alliance_app.timeutil import to_local
+from alliance_app.core.timeutil import to_local
 
 from . import factories
 from .conftest import login
@@ -83,7 +83,7 @@ def side_mm(code) -> float:
 
 
 def ticket_url(registration) -> str:
-    from alliance_app.registrations.checkin_views import ticket_url as url
+    from alliance_app.registrations.tickets import ticket_url as url
 
     return url(registration)
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from alliance_app.db import utcnow
-from alliance_app.errors import ServiceError
+from alliance_app.core.db import utcnow
+from alliance_app.core.errors import ServiceError
 from alliance_app.events.models import Event, EventSession
 from alliance_app.registrations import services
 from alliance_app.registrations.models import EventQuota, Registration, RegistrationStatus as S

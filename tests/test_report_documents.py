@@ -20,7 +20,7 @@ from alliance_app.agreements.labels import SECTOR_LABELS
 from alliance_app.agreements.models import AgreementStatus, Sector
 from alliance_app.reports import charts, documents
 from alliance_app.reports.totals import Scope, by_month, totals
-from alliance_app.timeutil import to_local
+from alliance_app.core.timeutil import to_local
 
 from . import factories
 from .pdfs import language, pdf_text, squash

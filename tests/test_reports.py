@@ -57,8 +57,8 @@ def test_members_see_their_own_figures_unless_the_event_publishes_them(client, p
 
 
 def test_year_totals_by_month(client, people, signed):
-    from alliance_app.db import utcnow
-    from alliance_app.timeutil import to_local
+    from alliance_app.core.db import utcnow
+    from alliance_app.core.timeutil import to_local
 
     year = to_local(utcnow()).year
     body = client.get(f"/api/v1/years/{year}/totals", headers=bearer(people.staff)).get_json()

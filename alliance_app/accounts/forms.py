@@ -59,8 +59,3 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
     submit = SubmitField(_l("Set password"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that posts: CSRF-protected, no fields."""
-    submit = SubmitField(_l("Confirm"))

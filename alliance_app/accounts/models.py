@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import TimestampMixin, UTCDateTime, utcnow
-from ..enums import StrEnum, enum_column_type
+from ..core.db import TimestampMixin, UTCDateTime, utcnow
+from ..core.enums import StrEnum, enum_column_type
 from ..extensions import db
 from ..members.models import Organization
 

@@ -9,11 +9,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
-from ..db import utcnow
-from ..errors import ServiceError
+from ..core.db import utcnow
+from ..core.errors import ServiceError
 from ..extensions import db
 from ..members.models import Organization
-from ..text import clean_code
+from ..core.text import clean_code
 from .models import ApiToken, LoginFailure, Role, User, hash_token
 
 MIN_PASSWORD_LENGTH = 10

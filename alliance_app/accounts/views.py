@@ -3,13 +3,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
 from ..members.services import organization_choices
-from ..permissions import admin_required, login_required
-from ..security import is_safe_next
+from ..core.permissions import admin_required, login_required
+from ..core.security import is_safe_next
 from . import bp, services
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, ResetPasswordForm, TokenForm, UserForm
+from ..core.forms import ConfirmForm
+from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, TokenForm, UserForm
 from .models import User
 
 

@@ -37,7 +37,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..events.documents import when_text
-from ..money import CURRENCY_NAMES, capital, format_amount, from_fen, grouped
+from ..core.money import CURRENCY_NAMES, capital, format_amount, from_fen, grouped
 from ..pdf.document import SectionStart, build_pdf, escape, styles
 from ..pdf.fonts import cjk_font
 from .labels import SECTOR_LABELS

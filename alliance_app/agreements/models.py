@@ -8,11 +8,11 @@ from typing import Optional
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime
-from ..enums import StrEnum, enum_column_type
+from ..core.db import TimestampMixin, UTCDateTime
+from ..core.enums import StrEnum, enum_column_type
 from ..extensions import db
 from ..members.models import Organization
-from ..money import from_fen
+from ..core.money import from_fen
 
 
 class AgreementKind(StrEnum):

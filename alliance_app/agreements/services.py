@@ -13,14 +13,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
-from ..db import utcnow
-from ..errors import ServiceError
+from ..core.db import utcnow
+from ..core.errors import ServiceError
 from ..events.models import AgendaItem, AgendaKind, Event
 from ..extensions import db
 from ..members.models import Organization
-from ..money import MAX_YUAN, AmountError, cny_fen, parse_amount, parse_rate, to_fen
-from ..timeutil import to_local
-from ..validation import Problems, date_value, datetime_value, enum_value, int_value, line, text
+from ..core.money import MAX_YUAN, AmountError, cny_fen, parse_amount, parse_rate, to_fen
+from ..core.timeutil import to_local
+from ..core.validation import Problems, date_value, datetime_value, enum_value, int_value, line, text
 from .clauses import default_clauses
 from .models import (RATE_SCALE, Agreement, AgreementClause, AgreementCounter, AgreementKind, AgreementParty,
                      AgreementSector, AgreementStatus, Sector)

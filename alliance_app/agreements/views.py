@@ -7,14 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..downloads import download_response
-from ..errors import ServiceError
+from ..core.downloads import download_response
+from ..core.errors import ServiceError
 from ..events.models import AgendaItem, AgendaKind, Event, EventSession
 from ..events.services import event_by_slug
 from ..extensions import db
 from ..members.services import organization_choices
-from ..permissions import load_for, login_required, member_required, secretariat_required
-from ..security import is_safe_next
+from ..core.permissions import load_for, login_required, member_required, secretariat_required
+from ..core.security import is_safe_next
 from . import bp, documents, services
 from .forms import AgreementForm, VoidForm
 from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS

@@ -40,10 +40,10 @@ from sqlalchemy.orm import selectinload
 from ..agreements import services
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
                                  Sector)
-from ..downloads import download_response
+from ..core.downloads import download_response
 from ..extensions import db
-from ..money import plain
-from ..permissions import login_required, secretariat_required
+from ..core.money import plain
+from ..core.permissions import login_required, secretariat_required
 from . import API_PREFIX
 from .common import (BOOLEAN_ERRORS, Choice, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema,
                      PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, error_responses,

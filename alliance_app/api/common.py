@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..permissions import MAX_ID
-from ..text import has_control_characters
+from ..core.permissions import MAX_ID
+from ..core.text import has_control_characters
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50

@@ -40,7 +40,7 @@ from ..events import services
 from ..events.models import (AgendaItem, AgendaKind, AgendaParticipant, Event, EventOrganizer, EventSession,
                              EventStatus, OrganizerRole, ParticipantPart, Person)
 from ..extensions import db
-from ..permissions import secretariat_required
+from ..core.permissions import secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .me import OrganizationRefSchema
 from .common import (Choice, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text,

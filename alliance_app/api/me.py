@@ -2,7 +2,7 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..permissions import login_required
+from ..core.permissions import login_required
 from . import API_PREFIX, ApiErrorSchema
 
 blp = Blueprint("api_me", __name__, url_prefix=API_PREFIX, description="The caller's own account")

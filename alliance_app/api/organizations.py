@@ -32,12 +32,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
 from ..members import services
 from ..members.models import Contact, MembershipStatus, Organization, OrganizationKind, Tier
 from ..members.validation import LINE_LIMITS, NOTES_LIMIT
-from ..permissions import load_for, login_required, secretariat_required
+from ..core.permissions import load_for, login_required, secretariat_required
 from . import API_PREFIX, ApiErrorSchema
 from .common import (BOOLEAN_ERRORS, DATE_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, json_body,
                      no_control_characters, paginated)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..events.models import Event
-from ..permissions import login_required, secretariat_required
+from ..core.permissions import login_required, secretariat_required
 from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from . import API_PREFIX

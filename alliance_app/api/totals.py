@@ -12,8 +12,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..events.models import Event
-from ..money import plain
-from ..permissions import login_required
+from ..core.money import plain
+from ..core.permissions import login_required
 from ..reports.totals import Scope, by_month, totals
 from . import API_PREFIX, ApiErrorSchema
 from .common import _get

@@ -4,7 +4,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, utcnow
+from ..core.db import UTCDateTime, utcnow
 from ..extensions import db
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..core.db import utcnow
 from .models import AuditEntry
 
 ALWAYS_EXCLUDED = frozenset({"created_at", "updated_at"})

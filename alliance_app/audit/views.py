@@ -2,8 +2,8 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from ..extensions import db
-from ..permissions import admin_required
-from ..text import clean_line
+from ..core.permissions import admin_required
+from ..core.text import clean_line
 from . import bp
 from .models import AuditEntry
 

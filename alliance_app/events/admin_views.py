@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..formflow import form_data, submit
+from ..core.formflow import form_data, submit
 from ..members.services import organization_choices
-from ..permissions import secretariat_required
-from ..timeutil import to_local
+from ..core.permissions import secretariat_required
+from ..core.timeutil import to_local
 from . import bp, services
 from .forms import (CloneForm, EventForm, EventStatusForm, ItemForm, OrganizerForm, ParticipantForm, PersonForm,
                     SessionForm)

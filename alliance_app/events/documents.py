@@ -7,9 +7,9 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from ..db import utcnow
+from ..core.db import utcnow
 from ..pdf.document import build_pdf, escape, styles
-from ..timeutil import to_local
+from ..core.timeutil import to_local
 from .labels import KIND_LABELS, PART_LABELS, ROLE_LABELS
 from .models import Event
 

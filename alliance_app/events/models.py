@@ -7,8 +7,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime, utcnow
-from ..enums import StrEnum, enum_column_type
+from ..core.db import TimestampMixin, UTCDateTime, utcnow
+from ..core.enums import StrEnum, enum_column_type
 from ..extensions import db
 from ..members.models import Organization
 

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
 from ..members.models import Organization
-from ..validation import Problems, datetime_value, enum_value, int_value, line, text
+from ..core.validation import Problems, datetime_value, enum_value, int_value, line, text
 from .models import (AgendaItem, AgendaKind, AgendaParticipant, Event, EventOrganizer, EventSession, EventStatus,
                      OrganizerRole, ParticipantPart, Person)
 

@@ -4,8 +4,8 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..downloads import download_response
-from ..i18n import translated
+from ..core.downloads import download_response
+from ..core.i18n import translated
 from . import bp, services
 from .documents import calendar_bytes, program_pdf
 from .labels import KIND_LABELS, PART_LABELS, REGISTRATION_LABELS, ROLE_LABELS, STATUS_LABELS

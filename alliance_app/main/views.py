@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
-from ..i18n import LANG_COOKIE
-from ..security import is_safe_next
+from ..core.i18n import LANG_COOKIE
+from ..core.security import is_safe_next
 from . import bp
 
 

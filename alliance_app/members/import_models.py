@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, utcnow
-from ..errors import ServiceError
+from ..core.db import UTCDateTime, utcnow
+from ..core.errors import ServiceError
 from ..extensions import db
 
 BATCH_LIFETIME = timedelta(hours=2)

@@ -5,10 +5,10 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, String, Text, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..db import TimestampMixin, UTCDateTime, utcnow
-from ..enums import StrEnum, enum_column_type
+from ..core.db import TimestampMixin, UTCDateTime, utcnow
+from ..core.enums import StrEnum, enum_column_type
 from ..extensions import db
-from ..text import comparison_key
+from ..core.text import comparison_key
 
 
 class OrganizationKind(StrEnum):

@@ -8,11 +8,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..text import clean_line, comparison_key
+from ..core.text import clean_line, comparison_key
 from .models import Contact, MembershipStatus, Organization, OrganizationKind, StatusChange, Tier, tier_rank
-from ..validation import line
+from ..core.validation import line
 from .validation import (ALL_FIELDS, MEMBER_EDITABLE, Problems, check_uscc_or_reason, clean_contact,
                          clean_organization)
 

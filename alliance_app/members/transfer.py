@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..spreadsheets import MAX_IMPORT_ROWS, Sheet, Table
-from ..text import comparison_key
+from ..core.spreadsheets import MAX_IMPORT_ROWS, Sheet, Table
+from ..core.text import comparison_key
 from . import import_models
 from .import_models import ImportBatch, create_batch, use_batch
 from .labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS

@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..permissions import secretariat_required
-from ..downloads import download_response
-from ..spreadsheets import (CSV_MIMETYPE, MAX_IMPORT_ROWS, XLSX_MIMETYPE, Sheet, csv_bytes,
+from ..core.permissions import secretariat_required
+from ..core.downloads import download_response
+from ..core.spreadsheets import (CSV_MIMETYPE, MAX_IMPORT_ROWS, XLSX_MIMETYPE, Sheet, csv_bytes,
                             read_table, xlsx_bytes)
 from . import bp, transfer
 from .views import current_filters

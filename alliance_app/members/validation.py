@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc as uscc_module
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-from ..text import clean_code, clean_multiline, has_control_characters
-from ..validation import (Problems, date_value, email_value, enum_value, line,  # noqa: F401  (Problems re-exported)
+from ..core.text import clean_code, clean_multiline, has_control_characters
+from ..core.validation import (Problems, date_value, email_value, enum_value, line,  # noqa: F401  (Problems re-exported)
                           mobile_value)
 from .models import OrganizationKind, Tier
 

@@ -3,11 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..formflow import form_data, submit
-from ..i18n import translated
-from ..permissions import load_for, login_required, member_required, secretariat_required
+from ..core.formflow import form_data, submit
+from ..core.i18n import translated
+from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
                     StatusForm)

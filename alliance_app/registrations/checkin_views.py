@@ -3,21 +3,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import ServiceError
+from ..core.errors import ServiceError
 from ..extensions import db
-from ..permissions import secretariat_required
-from ..security import is_safe_next
+from ..core.permissions import secretariat_required
+from ..core.security import is_safe_next
 from . import bp, services
+from .tickets import TICKET_VERSION
 from .views import LABELS, _event, registration_query
 
-# The version of the QR payload: /t/<version>/<ticket code>. A later format gets
-# a new number and the old badges keep working.
-TICKET_VERSION = 1
-
-
-def ticket_url(registration, external: bool = True) -> str:
-    return url_for("registrations.ticket_checkin", version=TICKET_VERSION, code=registration.ticket_code,
-                   _external=external)
 
 
 def _by_code(version: int, code: str):
@@ -33,7 +26,7 @@ def ticket_checkin(version, code):
     """What staff see when they scan a badge: the delegate and one button."""
     registration = _by_code(version, code)
     if request.method == "POST":
-        from ..accounts.forms import ConfirmForm
+        from ..core.forms import ConfirmForm
 
         if not ConfirmForm().validate_on_submit():
             abort(400)

@@ -28,7 +28,8 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, 
 from ..events.documents import when_text
 from ..pdf.document import build_pdf, escape, styles
 from ..pdf.fonts import cjk_font
-from ..text import comparison_key
+from ..core.text import comparison_key
+from .tickets import ticket_url
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_LABELS
 
 GREEN = colors.HexColor("#14532d")
@@ -49,13 +50,6 @@ PAD = 5                # left padding of the text
 QR_MODULES_MIN = 23    # mm of QR modules (without the quiet zone) on a badge: scannable from a phone
 QR_BOX_MAX = 30        # mm, quiet zone included
 CROP_OFFSET, CROP_LENGTH = 1, 2.5
-
-
-def _ticket_url(registration) -> str:
-    # Imported here: checkin_views imports views, which imports this module.
-    from .checkin_views import ticket_url
-
-    return ticket_url(registration)
 
 
 def _hex(value: str):
@@ -302,7 +296,7 @@ def badges_pdf(event, registrations) -> bytes:
     if not registrations:
         return build_pdf(_nothing_to_print(event, _("No delegates were selected: there are no badges to print.")),
                          title=title, subject=event.title)
-    urls = [_ticket_url(registration) for registration in registrations]
+    urls = [ticket_url(registration) for registration in registrations]
     story = [BadgeSheet(event, registrations[start:start + PER_SHEET], urls[start:start + PER_SHEET])
              for start in range(0, len(registrations), PER_SHEET)]
     return build_pdf(story, title=title, subject=event.title, margins_mm=(8, 8, 8, 8))
@@ -408,7 +402,7 @@ def ticket_pdf(registration) -> bytes:
     """One A4 page: the event, the delegate, a big QR code and what to do with it."""
     event = registration.event
     s = styles()
-    url = _ticket_url(registration)
+    url = ticket_url(registration)
     name_style = ParagraphStyle("ticket-name", parent=s["title"], fontSize=22, leading=30, spaceAfter=0)
     code_style = ParagraphStyle("ticket-code", parent=s["centered"], fontSize=13, leading=18)
     label_style = ParagraphStyle("ticket-label", parent=s["body"], textColor=colors.HexColor("#555555"))

@@ -6,8 +6,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime
-from ..enums import StrEnum, enum_column_type
+from ..core.db import TimestampMixin, UTCDateTime
+from ..core.enums import StrEnum, enum_column_type
 from ..extensions import db
 from ..members.models import Organization
 

@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from ..audit.services import record
-from ..db import utcnow
-from ..errors import ServiceError
+from ..core.db import utcnow
+from ..core.errors import ServiceError
 from ..events.models import Event, EventSession, EventStatus, RegistrationState
 from ..extensions import db
 from ..members.models import Organization
-from ..validation import Problems, email_value, enum_value, int_value, line, mobile_value
+from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
 

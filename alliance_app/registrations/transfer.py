@@ -7,7 +7,7 @@ from typing import Any, Iterable, Iterator
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
+from ..core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
 from .labels import CATEGORY_LABELS, STATUS_LABELS
 
 FORMATS = ("xlsx", "csv")

@@ -7,15 +7,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..downloads import download_response
-from ..errors import ServiceError
+from ..core.downloads import download_response
+from ..core.errors import ServiceError
 from ..events.models import Event, EventStatus
 from ..events.services import event_by_slug
 from ..extensions import db
 from ..members.models import Organization
 from ..members.services import organization_choices
-from ..permissions import load_for, login_required, member_required, secretariat_required
-from ..text import clean_line
+from ..core.permissions import load_for, login_required, member_required, secretariat_required
+from ..core.text import clean_line
 from . import bp, documents, services, transfer
 from .forms import DelegateForm, DelegatesForm, QuotaForm
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS

@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..agreements.labels import SECTOR_LABELS
 from ..agreements.models import Sector
-from ..money import in_yi
+from ..core.money import in_yi
 from ..pdf.fonts import cjk_font
 
 WIDTH = 480  # points: the text width of an A4 page with 20 mm margins is 482

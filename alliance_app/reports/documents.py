@@ -25,15 +25,15 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, T
 
 from ..agreements.labels import KIND_LABELS, SECTOR_LABELS, STATUS_LABELS
 from ..agreements.models import Agreement, AgreementKind, AgreementStatus, Sector
-from ..db import utcnow
+from ..core.db import utcnow
 from ..events.documents import when_text
 from ..events.models import Event
 from ..members.labels import TIER_LABELS
 from ..members.models import Tier
-from ..money import format_amount, grouped
+from ..core.money import format_amount, grouped
 from ..pdf.document import build_pdf, escape, styles
 from ..pdf.fonts import cjk_font
-from ..spreadsheets import Sheet, xlsx_bytes
+from ..core.spreadsheets import Sheet, xlsx_bytes
 from .charts import sector_chart, yi, yi_label
 
 GREEN = colors.HexColor("#14532d")

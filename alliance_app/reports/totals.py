@@ -24,7 +24,7 @@ from sqlalchemy.sql import Select
 from ..agreements.models import Agreement, AgreementParty, AgreementSector, AgreementStatus, Sector
 from ..extensions import db
 from ..members.models import Organization, Tier
-from ..money import from_fen
+from ..core.money import from_fen
 
 SIGNED = AgreementStatus.signed
 READY = AgreementStatus.ready

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from ..agreements.labels import SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
 from ..agreements.services import ceremony_agreements
-from ..db import utcnow
-from ..downloads import download_response
+from ..core.db import utcnow
+from ..core.downloads import download_response
 from ..events import services as event_services
 from ..events.models import Event, EventStatus
 from ..events.services import event_by_slug
@@ -19,12 +19,12 @@ from ..extensions import db
 from ..members.labels import STATUS_LABELS as MEMBERSHIP_LABELS
 from ..members.labels import TIER_LABELS
 from ..members.models import MembershipStatus, Organization
-from ..money import format_amount, in_yi
+from ..core.money import format_amount, in_yi
 from ..pdf.fonts import cjk_font
-from ..permissions import secretariat_required
+from ..core.permissions import secretariat_required
 from ..registrations.models import ACTIVE, Registration, RegistrationStatus
-from ..spreadsheets import XLSX_MIMETYPE
-from ..timeutil import to_local
+from ..core.spreadsheets import XLSX_MIMETYPE
+from ..core.timeutil import to_local
 from . import bp, charts, documents
 from .totals import Scope, by_month, by_year, last_signed, per_event, totals
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-25 23:40:40.118671
 from alembic import op
 import sqlalchemy as sa
 
-import alliance_app.db
+import alliance_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
@@ -51,8 +51,8 @@ def upgrade():
     sa.Column('membership_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='membership_status', native_enum=False, create_constraint=True, length=18), nullable=False),
     sa.Column('tier', sa.Enum('chair', 'vice_chair', 'executive_director', 'director', 'member', name='tier', native_enum=False, create_constraint=True, length=26), nullable=True),
     sa.Column('joined_on', sa.Date(), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
     sa.UniqueConstraint('name_key', name=op.f('uq_organizations_name_key')),
     sa.UniqueConstraint('uscc', name=op.f('uq_organizations_uscc'))
@@ -70,8 +70,8 @@ def upgrade():
     sa.Column('mobile', sa.String(length=20), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('is_main', sa.Boolean(), nullable=False),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_contacts_organization_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts'))
     )
@@ -89,9 +89,9 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
-    sa.Column('last_login_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(role = 'member' AND organization_id IS NOT NULL) OR (role <> 'member' AND organization_id IS NULL)", name=op.f('ck_users_member_has_organization')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_users_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -107,9 +107,9 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -119,7 +119,7 @@ def upgrade():
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_label', sa.String(length=254), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
@@ -143,7 +143,7 @@ def upgrade():
     sa.Column('from_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='from_status', native_enum=False, create_constraint=True, length=18), nullable=True),
     sa.Column('to_status', sa.Enum('non_member', 'applicant', 'active', 'suspended', 'withdrawn', 'rejected', name='to_status', native_enum=False, create_constraint=True, length=18), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_organization_status_changes_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_organization_status_changes_organization_id_organizations'), ondelete='CASCADE'),

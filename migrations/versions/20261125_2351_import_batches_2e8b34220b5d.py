@@ -8,7 +8,7 @@ Create Date: 2026-11-25 23:51:16.105322
 from alembic import op
 import sqlalchemy as sa
 
-import alliance_app.db
+import alliance_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -23,7 +23,7 @@ def upgrade():
     op.create_table('import_batches',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_import_batches_created_by_users'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-25 23:53:52.291159
 from alembic import op
 import sqlalchemy as sa
 
-import alliance_app.db
+import alliance_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -25,18 +25,18 @@ def upgrade():
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('theme', sa.String(length=200), nullable=True),
-    sa.Column('starts_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('venue', sa.String(length=200), nullable=True),
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('city', sa.String(length=50), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
-    sa.Column('registration_opens_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('registration_closes_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('registration_opens_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('registration_closes_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.Enum('draft', 'published', 'cancelled', name='event_status', native_enum=False, create_constraint=True, length=17), nullable=False),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('capacity IS NULL OR capacity >= 0', name=op.f('ck_events_capacity_not_negative')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_events_ends_after_start')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
@@ -65,13 +65,13 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('room', sa.String(length=100), nullable=True),
     sa.Column('host_organization_id', sa.Integer(), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('capacity IS NULL OR capacity >= 0', name=op.f('ck_event_sessions_capacity_not_negative')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_event_sessions_ends_after_start')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_sessions_event_id_events'), ondelete='CASCADE'),
@@ -87,8 +87,8 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=True),
     sa.Column('organization_id', sa.Integer(), nullable=True),
     sa.Column('bio', sa.Text(), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_people_organization_id_organizations'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people'))
     )
@@ -98,14 +98,14 @@ def upgrade():
     op.create_table('agenda_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.Enum('opening_remarks', 'progress_report', 'keynote', 'panel', 'expert_lecture', 'signing_ceremony', 'unveiling_ceremony', 'break', 'other', name='agenda_kind', native_enum=False, create_constraint=True, length=26), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_agenda_items_ends_after_start')),
     sa.ForeignKeyConstraint(['session_id'], ['event_sessions.id'], name=op.f('fk_agenda_items_session_id_event_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_items'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 00:10:33.005630
 from alembic import op
 import sqlalchemy as sa
 
-import alliance_app.db
+import alliance_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -47,10 +47,10 @@ def upgrade():
     sa.Column('status', sa.Enum('pending', 'confirmed', 'waitlisted', 'cancelled', 'checked_in', name='registration_status', native_enum=False, create_constraint=True, length=18), nullable=False),
     sa.Column('ticket_code', sa.String(length=24), nullable=False),
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
-    sa.Column('checked_in_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['checked_in_by_id'], ['users.id'], name=op.f('fk_registrations_checked_in_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_registrations_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_registrations_organization_id_organizations'), ondelete='SET NULL'),

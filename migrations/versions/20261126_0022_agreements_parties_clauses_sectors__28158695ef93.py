@@ -8,7 +8,7 @@ Create Date: 2026-11-26 00:22:36.453231
 from alembic import op
 import sqlalchemy as sa
 
-import alliance_app.db
+import alliance_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -45,14 +45,14 @@ def upgrade():
     sa.Column('fx_rate_micro', sa.BigInteger(), nullable=True),
     sa.Column('amount_cny_fen', sa.BigInteger(), nullable=True),
     sa.Column('status', sa.Enum('draft', 'ready', 'signed', 'voided', name='agreement_status', native_enum=False, create_constraint=True, length=14), nullable=False),
-    sa.Column('signed_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signed_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('signed_by_id', sa.Integer(), nullable=True),
-    sa.Column('voided_at', alliance_app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('voided_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('void_reason', sa.Text(), nullable=True),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('created_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', alliance_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', alliance_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status <> 'signed' OR signed_at IS NOT NULL", name=op.f('ck_agreements_signed_has_time')),
     sa.CheckConstraint('(amount_disclosed AND amount_fen IS NOT NULL AND amount_cny_fen IS NOT NULL) OR (NOT amount_disclosed AND amount_fen IS NULL AND amount_cny_fen IS NULL)', name=op.f('ck_agreements_amount_matches_disclosure')),
     sa.CheckConstraint('amount_fen IS NULL OR amount_fen >= 0', name=op.f('ck_agreements_amount_not_negative')),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from alliance_app.accounts.models import Role
-from alliance_app.db import utcnow
+from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
 from alliance_app.extensions import db
 from alliance_app.registrations.models import Registration

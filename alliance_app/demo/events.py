@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from .events import services as events
-from .events.models import Event, EventStatus, Person
-from .extensions import db
-from .members.models import Organization
-from .timeutil import to_local
+from ..events import services as events
+from ..events.models import Event, EventStatus, Person
+from ..extensions import db
+from ..members.models import Organization
+from ..core.timeutil import to_local
 
 MEETING_SLUG = "battery-recycling-2026"
 NEXT_SLUG = "battery-recycling-2027"
@@ -117,8 +117,4 @@ def load_demo_events(now: datetime) -> list[str]:
     events.update_event(nxt, {"registration_opens_at": local_now - timedelta(days=1),
                               "registration_closes_at": _at("2027-06-10", "18:00")})
     events.set_event_status(nxt, EventStatus.published)
-    from .demo_agreements import load_demo_agreements
-    from .demo_registrations import load_demo_registrations
-
-    return [f"Events: {meeting.title} and next year's copy created."] + \
-        load_demo_registrations(MEETING_SLUG, NEXT_SLUG) + load_demo_agreements(MEETING_SLUG, NEXT_SLUG)
+    return [f"Events: {meeting.title} and next year's copy created."]

@@ -4,12 +4,12 @@ import random
 
 from sqlalchemy import func, select
 
-from .accounts.models import Role, User
-from .events.models import Event
-from .extensions import db
-from .members.models import Organization, OrganizationKind
-from .registrations import services
-from .registrations.models import Registration
+from ..accounts.models import Role, User
+from ..events.models import Event
+from ..extensions import db
+from ..members.models import Organization, OrganizationKind
+from ..registrations import services
+from ..registrations.models import Registration
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建红飞晨雪琳宇浩凯婷欣悦然博文斌俊亮峰鑫磊佳倩"

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
-from .extensions import login_manager
+from ..extensions import login_manager
 
 MAX_ID = 2**31 - 1  # the id columns' range
 
@@ -37,7 +37,7 @@ def wants_json() -> bool:
 
 def load_for(model, object_id, can):
     """The object, or 404; 403 when the current user may not use it (`can(obj, user)`)."""
-    from .extensions import db
+    from ..extensions import db
 
     # An id beyond the columns' range is simply not there (the database would refuse the number).
     obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None

@@ -10,7 +10,7 @@ from sqlalchemy.exc import InterfaceError as DBAPIInterfaceError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 

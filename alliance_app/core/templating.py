@@ -3,7 +3,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from .accounts.forms import ConfirmForm
+from .forms import ConfirmForm
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 

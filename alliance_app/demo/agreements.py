@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from .accounts.models import Role, User
-from .agreements import services
-from .agreements.models import Agreement
-from .demo import demo_uscc
-from .events.models import AgendaKind, Event
-from .extensions import db
-from .members.models import MembershipStatus, Organization, OrganizationKind
+from ..accounts.models import Role, User
+from ..agreements import services
+from ..agreements.models import Agreement
+from .organizations import demo_uscc
+from ..events.models import AgendaKind, Event
+from ..extensions import db
+from ..members.models import MembershipStatus, Organization, OrganizationKind
 
 XUNYING = "安徽巡鹰新能源集团有限公司"
 # Illustrative partners (the article names only some of the sixteen companies).

@@ -4,7 +4,7 @@ at its field (422)."""
 from flask import flash, redirect, render_template, request
 
 from .errors import ServiceError
-from .extensions import db
+from ..extensions import db
 
 SKIPPED = ("submit", "csrf_token")
 

@@ -3,14 +3,13 @@ Idempotent: records are looked up by name or email before they are created."""
 import hashlib
 from datetime import date
 
-from flask import g
 from sqlalchemy import select
 
-from .accounts.models import Role, User
-from .accounts.services import create_user
-from .extensions import db
-from .members.models import MembershipStatus, Organization, OrganizationKind, Tier
-from .members.services import add_contact, submit_application
+from ..accounts.models import Role, User
+from ..accounts.services import create_user
+from ..extensions import db
+from ..members.models import MembershipStatus, Organization, OrganizationKind, Tier
+from ..members.services import add_contact, submit_application
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 DEMO_STAFF_EMAIL = "staff@example.org"
@@ -118,8 +117,7 @@ def _user(email, role, name, organization=None) -> bool:
     return True
 
 
-def load_demo_data() -> list[str]:
-    g.cli_actor = None
+def load_demo_organizations() -> list[str]:
     created = 0
     by_name = {}
     for row in ORGANIZATIONS:
@@ -141,11 +139,8 @@ def load_demo_data() -> list[str]:
                             "province": province, "city": city},
                            {"name": person, "mobile": mobile, "position": "总经理"},
                            {"email": email, "password": DEMO_PASSWORD})
-    from .db import utcnow
-    from .demo_events import load_demo_events
-
     db.session.flush()
     return [
         f"Organizations: {created} created, {len(ORGANIZATIONS) - created} already there.",
         f"Users: {users} created.",
-    ] + load_demo_events(utcnow())
+    ]

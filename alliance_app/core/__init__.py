@@ -1,0 +1,1 @@
+"""The platform every domain stands on; it imports no domain."""
