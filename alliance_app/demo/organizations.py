@@ -1,6 +1,5 @@
 """Demo data: the reference alliance from the coordination-meeting article.
 Idempotent: records are looked up by name or email before they are created."""
-import hashlib
 from datetime import date
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from ..accounts.services import create_user
 from ..extensions import db
 from ..members.models import MembershipStatus, Organization, OrganizationKind, Tier
 from ..members.services import add_contact, submit_application
+from ..members.validation import example_uscc as demo_uscc
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 DEMO_STAFF_EMAIL = "staff@example.org"
@@ -84,15 +84,6 @@ CONTACTS = [
 # A membership application waiting for the secretariat, to show the approval step.
 APPLICANT = ("安徽循环动力电池材料科技有限公司", "91340100", "安徽省", "芜湖市", "陈静", "13800000009",
              "applicant@example.org")
-
-
-def demo_uscc(prefix: str, name: str) -> str:
-    """A well-formed credit code for demo data (check digit per GB 32100)."""
-    from stdnum.cn.uscc import _alphabet, calc_check_digit
-
-    digest = hashlib.sha256(name.encode()).digest()
-    body = prefix + "".join(_alphabet[b % len(_alphabet)] for b in digest[:9])
-    return body + calc_check_digit(body)
 
 
 def _organization(name, name_en, short_name, kind, status, tier, code_prefix, province, city):

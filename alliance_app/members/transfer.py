@@ -25,7 +25,7 @@ from .import_models import ImportBatch, create_batch, use_batch
 from .labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
 from .models import MembershipStatus, Organization, OrganizationKind, StatusChange, Tier
 from .services import TRANSITIONS, change_status, organization_query
-from .validation import Problems, check_uscc_or_reason, clean_organization
+from .validation import Problems, check_uscc_or_reason, clean_organization, example_uscc
 
 BATCH_KIND = "organizations"
 FILE_LOCALE = "zh_CN"  # the language of column names and labels in files
@@ -104,12 +104,10 @@ def allowed_values(labels: Mapping) -> str:
 
 def template_sheets() -> list[Sheet]:
     """The import template: the columns with one example row, and what to enter where."""
-    from ..demo import demo_uscc
-
     example = {
         "name": "示例新能源科技有限公司", "name_en": "Example New Energy Technology Co., Ltd.",
         "short_name": "示例科技", "kind": _file_labels(KIND_LABELS)[OrganizationKind.enterprise],
-        "uscc": demo_uscc("91340100", "示例新能源科技有限公司"), "country": "CN", "province": "安徽省",
+        "uscc": example_uscc("91340100", "示例新能源科技有限公司"), "country": "CN", "province": "安徽省",
         "city": "合肥市", "address": "合肥市包河区示例路 1 号", "website": "https://www.example.com",
         "phone": "0551-12345678", "legal_representative": "张三",
         "membership_status": _file_labels(STATUS_LABELS)[MembershipStatus.non_member],
