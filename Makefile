@@ -52,8 +52,8 @@ translations: $(MO_FILES)
 
 # Refresh the catalogues after changing user-facing strings; then translate what is new.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o alliance_app/translations/messages.pot --no-location --sort-output --ignore-dirs=".* __pycache__ build dist instance" .
-	$(BIN)/pybabel update -i alliance_app/translations/messages.pot -d alliance_app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o alliance_app/translations/messages.pot --no-wrap --no-location --sort-output --ignore-dirs=".* __pycache__ build dist instance" .
+	$(BIN)/pybabel update -i alliance_app/translations/messages.pot -d alliance_app/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 	$(BIN)/python scripts/fill_source_catalogue.py
 
 instance/config.py:

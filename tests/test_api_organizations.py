@@ -278,11 +278,16 @@ def test_a_member_edits_its_contact_details_and_contacts(member, db, people):
     assert db.session.get(Organization, people.org_a.id).phone == "010-12345678"
 
 
-def test_an_applicant_reads_but_does_not_edit(client, db, people):
+def test_an_applicant_follows_its_application_on_me_only(client, db, people):
+    """Member self-service follows the membership status: an applicant's token
+    reads /me (where it learns it cannot self-serve yet) and nothing else."""
     from alliance_app.accounts.models import Role
 
     applicant = ApiClient(client, factories.user(Role.member, people.applicant))
-    assert applicant.get(f"{URL}/{people.applicant.id}").status_code == 200
+    me = applicant.get("/api/v1/me")
+    assert me.status_code == 200 and me.get_json()["self_service"] is False
+    refused = applicant.get(f"{URL}/{people.applicant.id}")
+    assert refused.status_code == 403 and "not a member" in refused.get_json()["message"]
     assert applicant.patch(f"{URL}/{people.applicant.id}", json={"short_name": "申请"}).status_code == 403
     assert applicant.post(f"{URL}/{people.applicant.id}/contacts", json={"name": "李四"}).status_code == 403
 

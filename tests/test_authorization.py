@@ -109,15 +109,11 @@ def test_the_table_has_no_stale_rows():
     assert not stale, f"These rows name rules that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("key", sorted(TABLE), ids=lambda key: f"{key[1]} {key[0]}")
-def test_access(client, people, role, key):
-    url_template, expected = TABLE[key]
-    method = key[1]
-    admin_token_secret = factories.token(people.admin)
+def _url(people, url_template):
+    from sqlalchemy import select
+
     from alliance_app.accounts.models import ApiToken
     from alliance_app.extensions import db
-    from sqlalchemy import select
 
     values = {
         "admin_token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == people.admin.id)),
@@ -138,18 +134,70 @@ def test_access(client, people, role, key):
         "ticket_code": people.registration_a.ticket_code,
         "agreement_id": people.agreement.id,
     }
-    url = url_template.format(**values)
+    return url_template.format(**values)
+
+
+def _call(client, people, user, url, method, admin_token_secret=None):
     headers = {}
-    if role != "anon":
-        user = getattr(people, role)
+    if user is not None:
         if url.startswith("/api/"):
-            secret = admin_token_secret if role == "admin" else factories.token(user)
-            headers["Authorization"] = f"Bearer {secret}"
+            headers["Authorization"] = f"Bearer {admin_token_secret or factories.token(user)}"
         else:
             login(client, user)
-    response = client.open(url, method=method, headers=headers)
+    return client.open(url, method=method, headers=headers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(TABLE), ids=lambda key: f"{key[1]} {key[0]}")
+def test_access(client, people, role, key):
+    url_template, expected = TABLE[key]
+    method = key[1]
+    admin_token_secret = factories.token(people.admin)
+    url = _url(people, url_template)
+    user = None if role == "anon" else getattr(people, role)
+    response = _call(client, people, user, url, method, admin_token_secret if role == "admin" else None)
     assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
     if expected[role] == LOGIN and role == "anon" and not url.startswith("/api/") and key[0] not in (
         "main.set_language",
     ):
         assert "/login" in response.headers["Location"]
+
+
+# An account whose organization is not a member (an applicant, a rejected or a withdrawn one)
+# follows its application: these pages are its own; every other page org A's member account
+# reaches is refused, and its API tokens answer only /me.
+NOT_A_MEMBER_OWN = {
+    ("members.application_status", "GET"): 200,
+    ("members.my_organization", "GET"): 302,
+    ("members.organization_detail", "GET"): 302,  # to the application's page
+    ("api_me.me", "GET"): 200,
+}
+
+
+def not_a_member_expects(key) -> int:
+    url_template, expected = TABLE[key]
+    member = expected["member_a"]
+    if key in NOT_A_MEMBER_OWN:
+        return NOT_A_MEMBER_OWN[key]
+    if url_template.startswith("/api/"):
+        return 403
+    public = expected["anon"] not in (LOGIN, 401)
+    account_page = key[0].startswith(("accounts.", "main."))
+    if public or account_page or member in (403, 404):
+        return member
+    return 403
+
+
+@pytest.mark.parametrize("status", ["applicant", "rejected", "withdrawn"])
+@pytest.mark.parametrize("key", sorted(TABLE), ids=lambda key: f"{key[1]} {key[0]}")
+def test_access_follows_the_membership_status(client, people, status, key):
+    from alliance_app.extensions import db
+    from alliance_app.members.models import MembershipStatus
+
+    people.org_a.membership_status = MembershipStatus(status)
+    db.session.commit()
+    admin_token_secret = factories.token(people.admin)  # the admin's token row, named by one URL
+    assert admin_token_secret
+    url = _url(people, TABLE[key][0])
+    response = _call(client, people, people.member_a, url, key[1])
+    assert response.status_code == not_a_member_expects(key), response.get_data(as_text=True)[:500]

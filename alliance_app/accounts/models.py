@@ -87,7 +87,22 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_member(self) -> bool:
+        """A member organization's account (by role), whatever its organization's status."""
         return self.role == Role.member
+
+    @property
+    def member_organization_id(self) -> int | None:
+        """The one rule of member self-service: the organization this account acts
+        for, while that organization is a member (active or suspended). None for an
+        applicant, a rejected, withdrawn or non-member organization (its account
+        only follows its application), and for the secretariat."""
+        if self.role != Role.member or self.organization is None or not self.organization.is_member:
+            return None
+        return self.organization_id
+
+    @property
+    def can_self_serve(self) -> bool:
+        return self.member_organization_id is not None
 
 
 def hash_token(token: str) -> str:

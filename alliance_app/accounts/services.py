@@ -183,8 +183,9 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    # The user in the same query: every API request asks for both.
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+    # The user and its organization in the same query: every API request asks for them
+    # (the organization's membership decides member access).
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organization))
                               .where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None

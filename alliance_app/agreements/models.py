@@ -135,7 +135,8 @@ class Agreement(TimestampMixin, db.Model):
 
     def can_view(self, user) -> bool:
         return user.is_authenticated and (
-            user.is_secretariat or any(p.organization_id == user.organization_id for p in self.parties))
+            user.is_secretariat
+            or user.can_self_serve and any(p.organization_id == user.member_organization_id for p in self.parties))
 
 
 class AgreementParty(db.Model):

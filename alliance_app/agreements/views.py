@@ -223,6 +223,6 @@ def ceremony_pack(slug):
 @member_required
 def mine():
     agreements = db.session.scalars(
-        select(Agreement).where(Agreement.parties.any(AgreementParty.organization_id == current_user.organization_id))
+        select(Agreement).where(Agreement.parties.any(AgreementParty.organization_id == current_user.member_organization_id))
         .options(selectinload(Agreement.parties)).order_by(Agreement.year.desc(), Agreement.seq.desc())).all()
     return render_template("agreements/mine.html", agreements=agreements, **LABELS)

@@ -2,8 +2,10 @@
 session never authorises an API call, so the API needs no CSRF token."""
 import marshmallow as ma
 from flask import Flask, abort, g, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
+from ..core.errors import ServiceError
 from ..extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -49,6 +51,10 @@ def authenticate_api_request():
         if db.session.dirty:  # last_used_at (once a minute), before the endpoint's own transaction
             db.session.commit()
         g.api_user = user
+        if user.is_member and not user.can_self_serve and request.endpoint != "api_me.me":
+            # Member self-service follows the organization's membership (User.member_organization_id).
+            raise ServiceError(_l("Your organization is not a member of the alliance at present: the API's member "
+                                  "access is not available."), status=403)
     # Flask-Login reads the request's user from g._login_user: setting it here
     # keeps the browser session (cookie) out of API authorisation entirely.
     g._login_user = g.api_user or AnonymousUserMixin()

@@ -327,7 +327,7 @@ class Agreements(MethodView):
         agreement."""
         query = select(Agreement).options(*LIST_LOAD).order_by(Agreement.year.desc(), Agreement.seq.desc())
         if not current_user.is_secretariat:
-            query = query.where(Agreement.parties.any(AgreementParty.organization_id == current_user.organization_id))
+            query = query.where(Agreement.parties.any(AgreementParty.organization_id == current_user.member_organization_id))
         if args.get("event_id"):
             query = query.where(Agreement.event_id == args["event_id"])
         if args.get("status"):

@@ -20,6 +20,10 @@ class MeSchema(ma.Schema):
     role = ma.fields.String(metadata={"enum": ["admin", "staff", "member"]})
     organization = ma.fields.Nested(OrganizationRefSchema, allow_none=True)
     locale = ma.fields.String(allow_none=True)
+    self_service = ma.fields.Boolean(metadata={
+        "description": "Whether the account may use member self-service: false for the secretariat and for "
+                       "an organization that is not a member (an applicant, a rejected or withdrawn one), "
+                       "whose tokens are refused (403) everywhere but here"})
 
 
 @blp.route("/me")
@@ -36,4 +40,5 @@ def me():
         "role": user.role.value,
         "organization": user.organization,
         "locale": user.locale,
+        "self_service": user.can_self_serve,
     }

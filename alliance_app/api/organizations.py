@@ -233,7 +233,7 @@ class Organizations(MethodView):
         filters = {key: args[key] for key in ("q", "kind", "status", "tier", "region", "sort") if args.get(key)}
         query = services.organization_query(filters)
         if not current_user.is_secretariat:
-            query = query.where(Organization.id == current_user.organization_id)
+            query = query.where(Organization.id == current_user.member_organization_id)
         return paginated(query, args["page"], args["per_page"])
 
     @secretariat_required

@@ -122,7 +122,7 @@ class EventRegistrations(MethodView):
         if not current_user.is_secretariat:
             if not event.is_published:
                 abort(404)
-            query = query.where(Registration.organization_id == current_user.organization_id)
+            query = query.where(Registration.organization_id == current_user.member_organization_id)
         if args.get("status"):
             query = query.where(Registration.status == RegistrationStatus(args["status"]))
         return paginated(query.order_by(Registration.created_at, Registration.id), args["page"], args["per_page"])

@@ -99,7 +99,7 @@ class YearTotalsSchema(TotalsSchema):
 def _scope_for(event: Event | None = None, year: int | None = None) -> tuple[Scope, str]:
     if current_user.is_secretariat or (event is not None and event.publish_totals and event.is_published):
         return Scope(event_id=event.id if event else None, year=year), "all"
-    return Scope(event_id=event.id if event else None, year=year, organization_id=current_user.organization_id), \
+    return Scope(event_id=event.id if event else None, year=year, organization_id=current_user.member_organization_id), \
         "own_organization"
 
 

@@ -28,7 +28,10 @@ def _require(predicate):
 login_required = _require(lambda user: True)
 admin_required = _require(lambda user: user.is_admin)
 secretariat_required = _require(lambda user: user.is_secretariat)
-member_required = _require(lambda user: user.is_member)
+# Member self-service: an account of a member organization (not an applicant's, nor a
+# rejected or withdrawn one's: those only follow their application).
+member_required = _require(lambda user: user.can_self_serve)
+member_account_required = _require(lambda user: user.is_member)
 
 
 def wants_json() -> bool:

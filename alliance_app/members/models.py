@@ -99,11 +99,11 @@ class Organization(TimestampMixin, db.Model):
         return next((c for c in self.contacts if c.is_main), None)
 
     def can_view(self, user) -> bool:
-        return user.is_authenticated and (user.is_secretariat or user.organization_id == self.id)
+        return user.is_authenticated and (user.is_secretariat or user.member_organization_id == self.id)
 
     def can_edit_profile(self, user) -> bool:
         """Members edit their contact details; names and codes go through the secretariat."""
-        return self.can_view(user) and (user.is_secretariat or self.membership_status != MembershipStatus.applicant)
+        return self.can_view(user)
 
 
 class Contact(TimestampMixin, db.Model):

@@ -7,7 +7,7 @@ from ..core.errors import ServiceError
 from ..extensions import db
 from ..core.formflow import form_data, submit
 from ..core.i18n import translated
-from ..core.permissions import load_for, login_required, member_required, secretariat_required
+from ..core.permissions import load_for, login_required, member_account_required, secretariat_required
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
                     StatusForm)
@@ -66,9 +66,9 @@ def organization_create():
 @bp.route("/organizations/<int:org_id>")
 @login_required
 def organization_detail(org_id):
-    org = load_for(Organization, org_id, Organization.can_view)
-    if current_user.is_member and org.membership_status in (MembershipStatus.applicant, MembershipStatus.rejected):
+    if current_user.is_member and current_user.organization_id == org_id and not current_user.can_self_serve:
         return redirect(url_for("members.application_status"))
+    org = load_for(Organization, org_id, Organization.can_view)
     return render_template("members/detail.html", org=org, status_form=_status_form(org, formdata=None),
                            kinds=KIND_LABELS, statuses=STATUS_LABELS, tiers=TIER_LABELS)
 
@@ -174,10 +174,10 @@ def apply():
 
 
 @bp.route("/members/application")
-@member_required
+@member_account_required
 def application_status():
     org = current_user.organization
-    if org.membership_status not in (MembershipStatus.applicant, MembershipStatus.rejected):
+    if current_user.can_self_serve:
         return redirect(url_for("members.organization_detail", org_id=org.id))
     return render_template("members/application.html", org=org, statuses=STATUS_LABELS)
 
@@ -225,7 +225,7 @@ def application_reject(org_id):
 # --- members' own area and the public directory --------------------------------------------------
 
 @bp.route("/my/organization")
-@member_required
+@member_account_required
 def my_organization():
     return redirect(url_for("members.organization_detail", org_id=current_user.organization_id))
 

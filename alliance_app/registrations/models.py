@@ -90,7 +90,7 @@ class Registration(TimestampMixin, db.Model):
 
     def can_view(self, user) -> bool:
         return user.is_authenticated and (
-            user.is_secretariat or (self.organization_id is not None and user.organization_id == self.organization_id))
+            user.is_secretariat or (self.organization_id is not None and user.member_organization_id == self.organization_id))
 
 
 class RegistrationSession(db.Model):

@@ -38,7 +38,7 @@ def check_can_register(event: Event, actor, organization_id: int | None) -> None
         raise ServiceError(_l("This event has been cancelled."), status=409)
     if actor.is_secretariat:
         return
-    if not actor.is_member or actor.organization is None or not actor.organization.is_member:
+    if not actor.can_self_serve:
         raise ServiceError(_l("Only member organizations register delegates here."), status=403)
     if organization_id is not None and organization_id != actor.organization_id:
         raise ServiceError(_l("You can register delegates of your own organization only."), status=403)

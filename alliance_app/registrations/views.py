@@ -104,7 +104,7 @@ def _renumber(name: str, indexed: list[int]) -> str:
 @member_required
 def mine():
     registrations = db.session.scalars(
-        select(Registration).where(Registration.organization_id == current_user.organization_id)
+        select(Registration).where(Registration.organization_id == current_user.member_organization_id)
         .options(selectinload(Registration.event), selectinload(Registration.sessions))
         .order_by(Registration.event_id.desc(), Registration.created_at)).all()
     by_event: dict = {}
