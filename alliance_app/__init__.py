@@ -45,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .core import deployment, engine, errors, security
+    from .core import deployment, engine, errors, security, throttle
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from .core.i18n import select_locale
 
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     deployment.init_app(app)
+    throttle.init_app(app)
 
     from . import models  # noqa: F401  every model, for Alembic and the audit listener
     from .accounts import bp as accounts_bp

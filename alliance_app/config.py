@@ -66,3 +66,11 @@ PDF_FONT_INDEX = 0
 PROXY_FIX = None
 # One JSON line per request on stderr (method, route, status, duration).
 LOG_REQUESTS = True
+
+# Answers that reveal whether something exists are limited per caller (core/throttle.py):
+# a mobile number already registered by another organization, per account;
+DUPLICATE_LOOKUP_LIMIT = 20
+DUPLICATE_LOOKUP_WINDOW_S = 3600
+# membership applications, per address.
+APPLICATION_LIMIT = 5
+APPLICATION_WINDOW_S = 3600

@@ -278,3 +278,69 @@ def test_capacity_cannot_drop_below_the_seats_taken(client, people, open_event, 
     assert response.status_code == 422
     assert "已有 2 个席位被占用，容量不能更低" in response.get_data(as_text=True)
     assert db.session.get(Event, open_event.id).capacity == 3
+
+
+# --- a taken mobile number tells a member no more than that -------------------------------------------
+
+def _everything_about(registration) -> list[str]:
+    return [registration.name, registration.organization.name, registration.ticket_code]
+
+
+def test_another_organizations_number_is_only_said_to_be_taken(client, people, open_event, db):
+    """Member B learns nothing of org A's delegate: not the name, the organization
+    or the ticket code (the secret in the badge's QR), in the form or the API, on a
+    new registration or an edit."""
+    taken = people.registration_a
+    login(client, people.member_b)
+    form = client.post(f"/events/{open_event.slug}/register", data=rows(("乙新人", taken.mobile)))
+    assert form.status_code == 409
+    page = form.get_data(as_text=True)
+    assert "该手机号码已报名本次会议" in page
+    assert not [secret for secret in _everything_about(taken) if secret in page]
+    api = client.post(f"/api/v1/events/{open_event.id}/registrations",
+                      json={"name": "乙新人", "mobile": taken.mobile, "category": "enterprise"},
+                      headers={"Authorization": f"Bearer {factories.token(people.member_b)}"})
+    assert api.status_code == 409
+    assert not [secret for secret in _everything_about(taken) if secret in api.get_data(as_text=True)]
+    own = factories.registration(open_event, people.member_b, people.org_b, "乙单位代表", mobile="13900000077")
+    db.session.commit()
+    edit = client.post(f"/registrations/{own.id}/edit", data={"name": "乙单位代表", "mobile": taken.mobile,
+                                                              "category": "enterprise"})
+    assert edit.status_code == 422 and "该手机号码已报名本次会议" in edit.get_data(as_text=True)
+    assert not [secret for secret in _everything_about(taken) if secret in edit.get_data(as_text=True)]
+    assert db.session.get(Registration, own.id).mobile == "13900000077"
+
+
+def test_the_secretariat_is_told_whose_number_it_is(client, people, open_event, db):
+    login(client, people.staff)
+    response = client.post(f"/admin/events/{open_event.id}/registrations/new",
+                           data={"name": "新人", "mobile": people.registration_a.mobile, "category": "enterprise",
+                                 "organization_id": people.org_b.id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and people.registration_a.ticket_code in page
+
+
+def test_numbers_taken_by_others_are_answered_only_so_often(app, client, people, open_event, db):
+    """An account that keeps finding other organizations' numbers is stopped (429)
+    for the window, even for a number nobody has: it can no longer tell the two
+    apart. The count survives the refusals' rollbacks; others are not affected."""
+    app.config["DUPLICATE_LOOKUP_LIMIT"] = 3
+    mobiles = [factories.registration(open_event, people.staff, people.org_a, f"甲{i}", mobile=f"1380000010{i}").mobile
+               for i in range(4)]
+    db.session.commit()
+    api = {"Authorization": f"Bearer {factories.token(people.member_b)}"}
+    url = f"/api/v1/events/{open_event.id}/registrations"
+    answers = [client.post(url, json={"name": "试探", "mobile": m, "category": "enterprise"}, headers=api).status_code
+               for m in mobiles[:3]]
+    assert answers == [409, 409, 409]
+    fresh = client.post(url, json={"name": "新人", "mobile": "13900000099", "category": "enterprise"}, headers=api)
+    assert fresh.status_code == 429 and "请稍后再试" in fresh.get_json()["message"]
+    login(client, people.member_b)
+    form = client.post(f"/events/{open_event.slug}/register", data=rows(("新人", "13900000099")))
+    assert form.status_code == 429
+    assert db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.name == "新人")) == 0
+    # Org A's own representative, finding its own delegate, is told and not counted.
+    own = client.post(url, json={"name": "重复", "mobile": mobiles[3], "category": "enterprise"},
+                      headers={"Authorization": f"Bearer {factories.token(people.member_a)}"})
+    assert own.status_code == 409 and "甲3" in own.get_json()["errors"]["mobile"][0]

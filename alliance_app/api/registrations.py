@@ -43,6 +43,7 @@ ERRORS = {
     409: "Registration closed, the event full without a waiting list, the mobile registered already "
          "(named), or a state that forbids it",
     422: "Invalid input, with a message per field",
+    429: "Too many of the caller's numbers were found registered by other organizations lately; try later",
 }
 
 
@@ -132,7 +133,7 @@ class EventRegistrations(MethodView):
     @json_body
     @blp.arguments(RegistrationCreateSchema)
     @blp.response(201, RegistrationSchema)
-    @responds(400, 401, 403, 404, 409, 422)
+    @responds(400, 401, 403, 404, 409, 422, 429)
     def post(self, data, event):
         """Register one delegate; `status` in the answer is confirmed, waitlisted or pending."""
         if not event.can_view(current_user):

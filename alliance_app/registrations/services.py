@@ -15,6 +15,7 @@ from ..core.errors import ServiceError
 from ..events.models import Event, EventSession, EventStatus, RegistrationState
 from ..extensions import db
 from ..members.models import Organization
+from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
@@ -107,7 +108,21 @@ def _duplicate(event: Event, mobile: str, exclude_id: int | None = None) -> Regi
     return db.session.scalar(query.limit(1))
 
 
-def _duplicate_message(existing: Registration):
+# Whether a number is registered by another organization is all a member may learn, and
+# only so often: the named answer is for those who may see the registration.
+DUPLICATE_LOOKUPS = Throttle("duplicate_mobile", "DUPLICATE_LOOKUP_LIMIT", "DUPLICATE_LOOKUP_WINDOW_S")
+
+
+def _check_lookups(actor) -> None:
+    if not actor.is_secretariat and DUPLICATE_LOOKUPS.exceeded(f"user:{actor.id}"):
+        raise ServiceError(_l("Too many of the numbers entered in the last hour are registered already by other "
+                              "organizations. Please try again later or contact the secretariat."), status=429)
+
+
+def _duplicate_message(existing: Registration, actor):
+    if not existing.can_view(actor):
+        DUPLICATE_LOOKUPS.hit(f"user:{actor.id}")
+        return _l("This mobile number is already registered for this event.")
     org = existing.organization.name if existing.organization else _l("no organization")
     return _l("This mobile number is registered already: %(name)s (%(organization)s), ticket %(code)s.",
               name=existing.name, organization=org, code=existing.ticket_code)
@@ -215,6 +230,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
     if actor.is_member and organization_id is None:
         organization_id = actor.organization_id
     check_can_register(event, actor, organization_id)
+    _check_lookups(actor)
     if organization_id is not None and db.session.get(Organization, organization_id) is None:
         raise ServiceError(_l("There is no organization with the id %(id)s.", id=organization_id),
                            field="organization_id")
@@ -231,7 +247,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
         if mobile and not row_problems.get(prefix + "mobile"):
             existing = _duplicate(event, mobile)
             if existing is not None:
-                duplicates.add(prefix + "mobile", _duplicate_message(existing))
+                duplicates.add(prefix + "mobile", _duplicate_message(existing, actor))
             elif mobile in seen_mobiles:
                 duplicates.add(prefix + "mobile", _l("The same mobile number is given twice in this form."))
             seen_mobiles[mobile] = index
@@ -254,7 +270,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
         except IntegrityError:
             # Another request registered the same mobile number a moment ago.
             existing = _duplicate(event, values["mobile"])
-            raise ServiceError(_duplicate_message(existing) if existing else _l("This mobile number is registered already."),
+            raise ServiceError(_duplicate_message(existing, actor) if existing else _l("This mobile number is registered already."),
                                field="mobile", status=409)
         _place(registration, event, actor)
         created.append(registration)
@@ -268,9 +284,10 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
         raise ServiceError(_l("A cancelled registration cannot be changed."), status=409)
     values, problems = clean_delegate(registration.event, data, partial=True)
     if values.get("mobile") and not problems.get("mobile"):
+        _check_lookups(actor)
         existing = _duplicate(registration.event, values["mobile"], exclude_id=registration.id)
         if existing is not None:
-            problems.add("mobile", _duplicate_message(existing))
+            problems.add("mobile", _duplicate_message(existing, actor))
     _raise(problems)
     new_sessions = values.pop("session_ids", None)
     for field, value in values.items():
