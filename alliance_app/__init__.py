@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     _load_config(app, test_config)
+    from .core import params
+
+    params.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from .core import deployment, engine, errors, security, throttle

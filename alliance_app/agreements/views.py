@@ -15,6 +15,7 @@ from ..extensions import db
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from ..core.security import is_safe_next
+from ..core.params import query_int, paginate
 from . import bp, documents, services
 from .forms import AgreementForm, VoidForm
 from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
@@ -74,13 +75,13 @@ def _put_errors(form: AgreementForm, exc: ServiceError) -> None:
 @secretariat_required
 def admin_list():
     query = select(Agreement).options(selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
-    event_id = request.args.get("event_id", type=int)
+    event_id = query_int("event_id")
     status = request.args.get("status", "")
     if event_id:
         query = query.where(Agreement.event_id == event_id)
     if status in AgreementStatus.__members__:
         query = query.where(Agreement.status == AgreementStatus(status))
-    page = db.paginate(query.order_by(Agreement.year.desc(), Agreement.seq.desc()), per_page=50, error_out=False)
+    page = paginate(query.order_by(Agreement.year.desc(), Agreement.seq.desc()), per_page=50)
     events = db.session.execute(select(Event.id, Event.title).order_by(Event.starts_at.desc())).all()
     return render_template("agreements/admin_list.html", page=page, events=events, event_id=event_id, status=status,
                            **LABELS)

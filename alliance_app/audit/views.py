@@ -4,6 +4,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..core.permissions import admin_required
 from ..core.text import clean_line
+from ..core.params import paginate
 from . import bp
 from .models import AuditEntry
 
@@ -21,7 +22,7 @@ def audit_log():
         query = query.where(AuditEntry.object_type == filters["object_type"])
     if filters["actor"]:
         query = query.where(AuditEntry.actor_label.contains(filters["actor"], autoescape=True))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, per_page=PAGE_SIZE)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
     return render_template("audit/list.html", page=page, filters=filters, actions=actions, types=types)

@@ -6,8 +6,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-
-MAX_ID = 2**31 - 1  # the id columns' range
+from .params import MAX_ID
 
 
 def _require(predicate):

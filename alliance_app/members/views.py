@@ -8,6 +8,7 @@ from ..extensions import db
 from ..core.formflow import form_data, submit
 from ..core.i18n import translated
 from ..core.permissions import load_for, login_required, member_account_required, secretariat_required
+from ..core.params import paginate
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
                     StatusForm)
@@ -41,7 +42,7 @@ def current_filters() -> dict:
 @secretariat_required
 def organization_list():
     filters = current_filters()
-    page = db.paginate(services.organization_query(filters), per_page=50, max_per_page=200, error_out=False)
+    page = paginate(services.organization_query(filters), per_page=50)
     # Contacts of the page in one query, whatever the page size.
     ids = [org.id for org in page.items]
     contacts = {}

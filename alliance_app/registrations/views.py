@@ -16,6 +16,7 @@ from ..members.models import Organization
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from ..core.text import clean_line
+from ..core.params import paginate, query_ids
 from . import bp, documents, services, transfer
 from .forms import DelegateForm, DelegatesForm, QuotaForm
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS
@@ -212,7 +213,7 @@ def _filters() -> dict:
 def event_list(event_id):
     event = _event(event_id)
     filters = _filters()
-    page = db.paginate(registration_query(event, filters), per_page=100, error_out=False)
+    page = paginate(registration_query(event, filters), per_page=100)
     quota_form = QuotaForm(formdata=None)
     quota_form.organization_id.choices = organization_choices()
     quotas = db.session.scalars(select(EventQuota).where(EventQuota.event_id == event.id)).all()
@@ -310,9 +311,9 @@ def _selected(event: Event) -> list[Registration]:
     query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(
         (RegistrationStatus.confirmed, RegistrationStatus.checked_in))).options(
         selectinload(Registration.organization)).order_by(Registration.organization_id, Registration.name)
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip().isdigit()]
+    ids = query_ids("ids", limit=2000)
     if ids:
-        query = query.where(Registration.id.in_(ids[:2000]))
+        query = query.where(Registration.id.in_(ids))
     return list(db.session.scalars(query))
 
 

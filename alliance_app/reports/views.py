@@ -25,6 +25,7 @@ from ..core.permissions import secretariat_required
 from ..registrations.models import ACTIVE, Registration, RegistrationStatus
 from ..core.spreadsheets import XLSX_MIMETYPE
 from ..core.timeutil import to_local
+from ..core.params import query_int
 from . import bp, charts, documents
 from .totals import Scope, by_month, by_year, last_signed, per_event, totals
 
@@ -69,7 +70,7 @@ def _svg(drawing) -> Response:
 @bp.route("/admin/charts/sectors.svg")
 @secretariat_required
 def sector_chart():
-    event_id = request.args.get("event_id", type=int)
+    event_id = query_int("event_id")
     year = request.args.get("year", type=int)
     if year is not None and not 2000 <= year <= 2100:
         abort(404)
