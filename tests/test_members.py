@@ -259,15 +259,50 @@ def test_application_with_problems_keeps_the_input_and_writes_nothing(client, pe
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "请输入 11 位大陆手机号码" in page
-    assert "该邮箱已注册账号" in page
+    assert people.staff.email not in page.replace(f'value="{people.staff.email}"', "")  # only as typed
     assert 'value="芜湖市"' in page  # what was typed is still there
     assert (count(db, Organization), count(db, User)) == before
 
 
-def test_duplicate_application_is_refused_naming_the_member(client, people, db):
+def test_a_known_organization_is_not_named_to_the_public(client, people, db):
     response = client.post("/members/apply", data=dict(APPLICATION, name="乙单位\u200b有限公司"))
     assert response.status_code == 422
-    assert "该单位已登记：乙单位有限公司" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "已有同名单位在秘书处登记" in page
+    assert "乙单位有限公司" not in page and f"{people.org_b.id}）" not in page
+    by_code = client.post("/members/apply", data=dict(APPLICATION, uscc=people.org_b.uscc))
+    assert "已有使用该信用代码的单位在秘书处登记" in by_code.get_data(as_text=True)
+    assert "乙单位有限公司" not in by_code.get_data(as_text=True)
+
+
+def test_the_application_does_not_tell_whether_an_email_has_an_account(app, people, db):
+    """The same answer for a new and a known email; the application with a known
+    email is kept (no second account), and the audit log says why."""
+    from alliance_app.audit.models import AuditEntry
+
+    fresh = app.test_client().post("/members/apply", data=APPLICATION)
+    known = app.test_client().post("/members/apply", data=dict(
+        APPLICATION, name="另一家电池有限公司", uscc=demo_uscc("91340200", "另一家"), account_email=people.member_b.email))
+    assert (fresh.status_code, known.status_code) == (302, 302)
+    assert fresh.headers["Location"] == known.headers["Location"]
+    kept = db.session.scalar(select(Organization).where(Organization.name == "另一家电池有限公司"))
+    assert kept.membership_status == MembershipStatus.applicant
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == people.member_b.email)) == 1
+    assert db.session.get(User, people.member_b.id).organization_id == people.org_b.id
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == kept.id,
+                                                             AuditEntry.object_type == "organizations")
+                             .order_by(AuditEntry.id.desc()).limit(1)) == "application_submitted_with_existing_account"
+
+
+def test_applications_are_limited_per_address(app, people, db):
+    app.config["APPLICATION_LIMIT"] = 2
+    client = app.test_client()
+    answers = [client.post("/members/apply", data=dict(APPLICATION, uscc=people.org_b.uscc)).status_code
+               for _ in range(2)]
+    assert answers == [422, 422]
+    stopped = client.post("/members/apply", data=APPLICATION)
+    assert stopped.status_code == 429 and "申请次数过多" in stopped.get_data(as_text=True)
+    assert db.session.scalar(select(Organization.id).where(Organization.name == APPLICATION["name"])) is None
 
 
 # --- what members see ---------------------------------------------------------------------------

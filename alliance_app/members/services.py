@@ -24,8 +24,9 @@ def _raise(problems: Problems, status: int = 422) -> None:
         raise ServiceError(errors=problems, status=status)
 
 
-def find_duplicates(values: Mapping[str, Any], exclude_id: int | None = None) -> Problems:
-    """Existing organizations with the same name (look-alikes included) or code."""
+def find_duplicates(values: Mapping[str, Any], exclude_id: int | None = None, *, disclose: bool = True) -> Problems:
+    """Existing organizations with the same name (look-alikes included) or code;
+    named with their number only to the secretariat (`disclose`)."""
     problems = Problems()
     checks = []
     if values.get("name"):
@@ -37,7 +38,12 @@ def find_duplicates(values: Mapping[str, Any], exclude_id: int | None = None) ->
         if exclude_id is not None:
             query = query.where(Organization.id != exclude_id)
         existing = db.session.scalar(query.limit(1))
-        if existing is not None:
+        if existing is not None and not disclose:
+            problems.add(field, _l("An organization with this name is known to the secretariat already. If it is "
+                                   "yours, log in, or contact the secretariat.") if field == "name" else
+                         _l("An organization with this credit code is known to the secretariat already. If it is "
+                            "yours, log in, or contact the secretariat."))
+        elif existing is not None:
             message = (_l("Already registered: %(name)s (no. %(id)d).", name=existing.name, id=existing.id)
                        if field == "name" else
                        _l("This credit code belongs to %(name)s (no. %(id)d).", name=existing.name, id=existing.id))
@@ -188,7 +194,11 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
                        account: Mapping[str, Any]):
     """A public membership application: the organization (status applicant), its
     main contact and the applicant's account, which can only follow the
-    application until the secretariat approves it."""
+    application until the secretariat approves it.
+
+    The answer never tells whether an email has an account: with one that has,
+    the application is kept without a new account (the audit log says so), and
+    the applicant sees the same thanks. Returns (organization, user or None)."""
     from ..accounts.models import Role, User
     from ..accounts.services import create_user, normalize_email
 
@@ -202,10 +212,9 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
     for field, messages in contact_problems.items():
         problems.setdefault(f"contact_{field}", []).extend(messages)
     email = normalize_email(account.get("email", ""))
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        problems.add("account_email", _l("An account with this email exists already; log in instead."))
+    has_account = db.session.scalar(select(User.id).where(User.email == email)) is not None
     _raise(problems)
-    _raise(find_duplicates(values), status=409)
+    _raise(find_duplicates(values, disclose=False), status=409)
     org = Organization(**values)
     org.membership_status = S.applicant
     db.session.add(org)
@@ -214,6 +223,9 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
                                 reason=str(_l("Application submitted"))))
     contact_values["is_main"] = True
     org.contacts.append(Contact(**contact_values))
+    if has_account:
+        record(db.session, "application_submitted_with_existing_account", org, object_label=f"{org.name} <{email}>")
+        return org, None
     try:
         user = create_user(email, account.get("password", ""), Role.member, name=contact_values["name"],
                            organization_id=org.id)

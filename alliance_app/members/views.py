@@ -9,6 +9,7 @@ from ..core.formflow import form_data, submit
 from ..core.i18n import translated
 from ..core.permissions import load_for, login_required, member_account_required, secretariat_required
 from ..core.params import paginate
+from ..core.throttle import Throttle
 from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
                     StatusForm)
@@ -152,26 +153,36 @@ def contact_delete(org_id, contact_id):
 
 # --- applications ----------------------------------------------------------------------------
 
+# Each application may reveal that an organization is known already: so many per address.
+APPLICATIONS = Throttle("application", "APPLICATION_LIMIT", "APPLICATION_WINDOW_S")
+
 @bp.route("/members/apply", methods=["GET", "POST"])
 def apply():
     if current_user.is_authenticated:
         flash(_("You are logged in already; log out to apply for another organization."), "info")
         return redirect(url_for("main.index"))
     form = ApplicationForm()
+    status = _status_code()
     if form.validate_on_submit():
         contact = {"name": form.contact_name.data, "position": form.contact_position.data,
                    "mobile": form.contact_mobile.data, "email": form.contact_email.data}
         account = {"email": form.account_email.data, "password": form.account_password.data}
+        address = f"address:{request.remote_addr}"
         try:
+            if APPLICATIONS.exceeded(address):
+                raise ServiceError(_("Too many applications from your network in the last hour. Please try again "
+                                     "later or contact the secretariat."), status=429)
+            APPLICATIONS.hit(address)
             services.submit_application(form_data(form, ApplicationForm.ORGANIZATION_FIELDS), contact, account)
         except ServiceError as exc:
             exc.apply_to_form(form)
+            status = 429 if exc.status == 429 else status
         else:
             db.session.commit()
-            flash(_("Thank you. Your application has been received; log in with your email to follow it."),
-                  "success")
+            flash(_("Thank you. Your application has been received: log in with your email to follow it (if you "
+                    "had an account with this email already, with that account)."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("members/apply.html", form=form), _status_code()
+    return render_template("members/apply.html", form=form), status
 
 
 @bp.route("/members/application")
