@@ -74,3 +74,6 @@ DUPLICATE_LOOKUP_WINDOW_S = 3600
 # membership applications, per address.
 APPLICATION_LIMIT = 5
 APPLICATION_WINDOW_S = 3600
+
+# Reading an uploaded spreadsheet stops after this many seconds (a full import takes about 3).
+IMPORT_MAX_SECONDS = 10

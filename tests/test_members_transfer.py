@@ -330,7 +330,24 @@ def _rows_csv(n):
     return "\n".join(lines).encode()
 
 
+def _expanding_xlsx(megabytes=40):
+    """A workbook of a few hundred kilobytes whose worksheet unpacks to `megabytes` (a zip bomb)."""
+    real = xlsx([row(name="某公司", uscc=code("某公司"))])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info.filename))
+        archive.writestr("xl/worksheets/padding.xml", b" " * (megabytes * 1024 * 1024))
+    return out.getvalue()
+
+
+def _long_cell_csv():
+    return ("单位名称,统一社会信用代码\n" + "长" * 200_000 + ",\n").encode()
+
+
 @pytest.mark.parametrize("data, filename, status, words", [
+    (_expanding_xlsx(), "organizations.xlsx", 413, "unpacks to 41 MB, more than the 32 MB"),
+    (_long_cell_csv(), "organizations.csv", 422, "A cell holds more than 131072 characters"),
     (PNG, "organizations.xlsx", 415, "not an Excel workbook"),
     (PNG, "organizations.csv", 415, "not a CSV"),
     (b"hello", "organizations.txt", 415, ".xlsx"),
@@ -342,7 +359,7 @@ def _rows_csv(n):
     ("名称,地址\n某公司,合肥\n".encode(), "organizations.csv", 422, "统一社会信用代码"),
     (xlsx([["某公司"]], header=["英文名称"]), "organizations.xlsx", 422, "单位名称、统一社会信用代码"),
     (_rows_csv(MAX_IMPORT_ROWS + 1), "organizations.csv", 413, str(MAX_IMPORT_ROWS)),
-], ids=["png-as-xlsx", "png-as-csv", "txt", "zip", "broken-xlsx", "empty", "blank-csv", "header-only",
+], ids=["zip-bomb", "long-cell", "png-as-xlsx", "png-as-csv", "txt", "zip", "broken-xlsx", "empty", "blank-csv", "header-only",
         "missing-column", "missing-columns", "too-many-rows"])
 def test_bad_files_are_refused_at_the_field_and_nothing_is_written(client, staff, db, data, filename, status,
                                                                    words):
@@ -355,6 +372,26 @@ def test_bad_files_are_refused_at_the_field_and_nothing_is_written(client, staff
     feedback = " ".join(re.findall(r'<div class="invalid-feedback">([^<]*)</div>', page))
     assert words in feedback, feedback
     assert (count(db, Organization), count(db, AuditEntry)) == before and count(db, ImportBatch) == 0
+
+
+def test_an_expanding_workbook_is_refused_before_it_is_parsed(client, staff, monkeypatch):
+    import openpyxl
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", parse)
+    assert upload(client, _expanding_xlsx()).status_code == 413
+    assert len(_expanding_xlsx()) < 200_000  # what was uploaded: small
+
+
+def test_reading_stops_at_the_time_limit_and_says_so(app, client, staff, db):
+    app.config["IMPORT_MAX_SECONDS"] = 0
+    client.post("/language", data={"lang": "en"})
+    response = upload(client, _rows_csv(500), "organizations.csv")
+    assert response.status_code == 413
+    assert "took too long to read (more than 0 seconds)" in response.get_data(as_text=True)
+    assert count(db, ImportBatch) == 0
 
 
 def test_no_file_is_a_field_error(client, staff):
