@@ -98,9 +98,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_login(app: Flask, login_manager) -> None:
     from flask import abort, redirect, request, url_for
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
+    from flask_login import current_user
 
-    from .accounts.models import User
+    from .accounts.services import load_session
     from .extensions import db
 
     login_manager.init_app(app)
@@ -109,11 +109,21 @@ def _init_login(app: Flask, login_manager) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
+    def load_user(session_secret: str):
         if request.path.startswith("/api/"):
             return None  # the API trusts bearer tokens only
-        user = db.session.scalar(select(User).where(User.session_token == session_token))
-        return user if user is not None and user.active else None
+        # The session cookie and the remember cookie both carry a user_sessions secret.
+        return load_session(session_secret)
+
+    @app.before_request
+    def load_user_before_the_view():
+        """Load the session's user before the view runs, and write its
+        last_seen_at (every few minutes) in a transaction of its own, so that
+        write never mixes with the view's work."""
+        if request.path.startswith("/api/") or request.endpoint in ("static", "bootstrap.static"):
+            return
+        if current_user.is_authenticated and db.session.dirty:
+            db.session.commit()
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -31,10 +31,21 @@ LANGUAGES = ("zh_CN", "en")
 
 BOOTSTRAP_SERVE_LOCAL = True  # no CDN: customers run on intranets
 
-# Failed-login throttling: attempts allowed within the window.
+# Browser sessions (user_sessions): last_seen_at is written at most this often.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+
+# Failed-login throttling (accounts/throttle.py): failures allowed within the
+# window per (account, address) pair and per address across accounts; past
+# LOGIN_BACKOFF_AFTER failures on an account within LOGIN_BACKOFF_WINDOW, an
+# address that has failed on it waits 2, 4, 8 ... seconds, at most LOGIN_BACKOFF_MAX.
 LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_PAIR = 5
 LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+LOGIN_BACKOFF_WINDOW = timedelta(hours=1)
+LOGIN_BACKOFF_AFTER = 10
+LOGIN_BACKOFF_MAX = timedelta(minutes=15)
+# Failures are kept this long, for the notice at the owner's next login.
+LOGIN_FAILURE_RETENTION = timedelta(days=30)
 
 # The JSON API and its OpenAPI document (flask-smorest).
 API_TITLE = "Alliance API"

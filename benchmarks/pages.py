@@ -60,7 +60,7 @@ def seed(app, rng_seed):
     from sqlalchemy import func, insert, select, update
 
     from alliance_app.accounts.models import Role, User
-    from alliance_app.accounts.services import create_api_token, create_user
+    from alliance_app.accounts.services import create_api_token, create_user, start_session
     from alliance_app.demo import DEMO_MEMBER_EMAIL, load_demo_data
     from alliance_app.demo.events import MEETING_SLUG, NEXT_SLUG
     from alliance_app.events.models import Event
@@ -88,11 +88,12 @@ def seed(app, rng_seed):
     member = db.session.scalar(select(User).where(User.email == DEMO_MEMBER_EMAIL))
     _t, staff_secret = create_api_token(staff, "benchmark")
     _t, member_secret = create_api_token(member, "benchmark")
+    start_session(staff, remember=True)
     db.session.commit()
     meeting = db.session.scalar(select(Event).where(Event.slug == MEETING_SLUG))
     nxt = db.session.scalar(select(Event).where(Event.slug == NEXT_SLUG))
     return {"meeting_id": meeting.id, "meeting_slug": MEETING_SLUG, "next_id": nxt.id,
-            "staff_session": staff.session_token, "staff_secret": staff_secret, "member_secret": member_secret}
+            "staff_session": staff.get_id(), "staff_secret": staff_secret, "member_secret": member_secret}
 
 
 # ---------------------------------------------------------------------------------- bare app

@@ -127,9 +127,15 @@ def people(db):
 
 
 def login(client, user):
-    """Sign a test client in as `user` without going through the form."""
+    """Sign a test client in as `user` without going through the form: a new
+    session of the user, its secret in the client's session cookie."""
+    from alliance_app.accounts.services import start_session
+    from alliance_app.extensions import db
+
+    start_session(user)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

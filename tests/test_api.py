@@ -49,7 +49,7 @@ def test_the_browser_session_does_not_authorise_the_api(client, people):
 
 def test_tokens_are_stored_hashed_and_shown_once(client, people, db):
     login(client, people.staff)
-    page = client.post("/account/tokens", data={"name": "ERP"}).get_data(as_text=True)
+    page = client.post("/account/tokens", data={"name": "ERP", "password": factories.PASSWORD}).get_data(as_text=True)
     import re
 
     secret = re.search(r"(alt_[A-Za-z0-9_\-]+)", page).group(1)

@@ -35,9 +35,13 @@ TABLE = {
     ("accounts.logout", "POST"): ("/logout", expect(LOGIN, 302, 302, 302, 302)),
     ("accounts.profile", "GET"): ("/account", SIGNED_IN),
     ("accounts.change_password", "POST"): ("/account/password", expect(LOGIN, 422, 422, 422, 422)),
-    ("accounts.create_token", "POST"): ("/account/tokens", expect(LOGIN, 201, 201, 201, 201)),
+    # The form needs the password again: an empty one is refused.
+    ("accounts.create_token", "POST"): ("/account/tokens", expect(LOGIN, 422, 422, 422, 422)),
     # A token can only be revoked by its owner: the admin's token is "not found" for everyone else.
     ("accounts.revoke_token", "POST"): ("/account/tokens/{admin_token_id}/revoke", expect(LOGIN, 404, 404, 404, 302)),
+    # A session can only be ended by its user: the admin's other session is "not found" for everyone else.
+    ("accounts.end_session", "POST"): ("/account/sessions/{admin_session_id}/end", expect(LOGIN, 404, 404, 404, 302)),
+    ("accounts.log_out_everywhere", "POST"): ("/account/sessions/end-all", expect(LOGIN, 302, 302, 302, 302)),
     ("accounts.users", "GET"): ("/admin/users", ADMIN_ONLY),
     ("accounts.create_user", "GET"): ("/admin/users/new", ADMIN_ONLY),
     ("accounts.create_user", "POST"): ("/admin/users/new", expect(LOGIN, 403, 403, 403, 422)),
@@ -113,9 +117,13 @@ def _url(people, url_template):
     from sqlalchemy import select
 
     from alliance_app.accounts.models import ApiToken
+    from alliance_app.accounts.services import start_session
     from alliance_app.extensions import db
 
+    admin_session_id = start_session(people.admin).id  # the admin signed in elsewhere too
+    db.session.commit()
     values = {
+        "admin_session_id": admin_session_id,
         "admin_token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == people.admin.id)),
         "member_b_id": people.member_b.id,
         "org_a_id": people.org_a.id,

@@ -110,7 +110,8 @@ def test_a_session_started_on_one_server_works_on_the_other(site):
 
 
 def test_failed_logins_count_across_servers(site):
-    """Five wrong passwords spread over both servers lock the account on both."""
+    """Five wrong passwords from one address, spread over both servers, block
+    that address for that account on both (the count is in the database)."""
     a, b, ids = site
     attacker = Browser()
     for n in range(5):

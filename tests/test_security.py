@@ -45,13 +45,6 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, people):
     assert sign_in(app.test_client(), people.staff.email, "another-long-pass").status_code == 302
 
 
-def test_login_rotates_the_session_token(app, people, db):
-    old_token = people.staff.session_token
-    browser = app.test_client()
-    sign_in(browser, people.staff.email)
-    assert db.session.get(User, people.staff.id).session_token != old_token
-
-
 def test_deactivation_ends_the_session_and_the_api_tokens(app, people, db):
     victim = app.test_client()
     sign_in(victim, people.member_a.email)
@@ -118,39 +111,7 @@ def test_login_failures_are_audited_without_the_password(client, people, db):
     assert "my-secret-guess" not in str(entry.changes)
 
 
-# --- throttling -----------------------------------------------------------------------
-
-def test_failed_logins_are_throttled_per_account(client, people, app):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        assert sign_in(client, people.staff.email, "wrong-password").status_code == 401
-    # Even the right password waits now, and the page says for how long.
-    response = sign_in(client, people.staff.email)
-    assert response.status_code == 429
-    assert "分钟后再试" in response.get_data(as_text=True)
-    # Another account from the same address is not affected yet.
-    assert sign_in(client, people.admin.email).status_code == 302
-
-
-def test_failed_logins_are_throttled_per_address(client, people, app):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4
-    for n in range(4):
-        sign_in(client, f"guess{n}@example.com", "wrong-password")
-    assert sign_in(client, people.staff.email).status_code == 429
-    other_address = client.post("/login", data={"email": people.staff.email, "password": factories.PASSWORD},
-                                environ_base={"REMOTE_ADDR": "10.0.0.9"})
-    assert other_address.status_code == 302
-
-
-def test_a_successful_login_clears_the_account_failures(client, people, app):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit - 1):
-        sign_in(client, people.staff.email, "wrong-password")
-    assert sign_in(client, people.staff.email).status_code == 302
-    client.post("/logout")
-    for _ in range(limit - 1):
-        sign_in(client, people.staff.email, "wrong-password")
-    assert sign_in(client, people.staff.email).status_code == 302
+# Throttling: tests/test_login_throttle.py; sessions and API tokens: tests/test_sessions.py.
 
 
 # --- redirects after login --------------------------------------------------------------

@@ -33,6 +33,8 @@ class ChangePasswordForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)],
                        description=_l("What the token is for, e.g. the system that uses it."))
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Create token"))
 
 

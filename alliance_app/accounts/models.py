@@ -1,4 +1,4 @@
-"""Users, API tokens and the failed-login record used for throttling."""
+"""Users, their browser sessions, API tokens and the failed-login record used for throttling."""
 import hashlib
 import secrets
 from datetime import datetime
@@ -22,15 +22,11 @@ class Role(StrEnum):
     member = "member"
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
     __audit_exclude__ = frozenset({"password_hash"})
-    __audit_ignore__ = frozenset({"session_token", "last_login_at"})
+    __audit_ignore__ = frozenset({"last_login_at"})
     __table_args__ = (
         # A member account represents exactly one organization; secretariat accounts none.
         CheckConstraint(
@@ -49,9 +45,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
-    # Flask-Login's "alternative token": the cookie carries this, not the id,
-    # so rotating it ends every session captured before.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     locale: Mapped[Optional[str]] = mapped_column(String(10))
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
@@ -65,17 +58,27 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # The browser session this request runs in (set when the session is started
+    # or loaded from the cookie); not a column.
+    current_session = None
+    _session_secret = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """Flask-Login's "alternative token": the cookie carries the secret of one
+        row of user_sessions, not the user id, so ending that row ends the session
+        (and the remember cookie, which carries the same value)."""
+        if not self._session_secret:
+            raise RuntimeError("No session: start one with accounts.services.start_session()")
+        return self._session_secret
+
+    def attach_session(self, session: "UserSession", secret: str) -> None:
+        self.current_session, self._session_secret = session, secret
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def rotate_session_token(self) -> None:
-        self.session_token = new_session_token()
 
     @property
     def is_admin(self) -> bool:
@@ -109,6 +112,35 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_session_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries the secret, the table only its
+    SHA-256, so a copy of the database opens no session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Written at most every few minutes (SESSION_TOUCH_INTERVAL), so reads stay reads.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "Keep me logged in": lives as long as the remember cookie; otherwise it
+    # expires after PERMANENT_SESSION_LIFETIME without use.
+    remember: Mapped[bool] = mapped_column(default=False)
+    user_agent: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.user_agent or '?'} ({self.address or '?'})"
+
+
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
     __audited__ = True
@@ -132,11 +164,13 @@ class ApiToken(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login; counted per account and per address inside a window."""
+    """One failed login; counted per (account, address) pair, per address and
+    per account inside their windows (accounts.throttle)."""
 
     __tablename__ = "login_failures"
     __table_args__ = (
         Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_email_address_at", "email", "address", "at"),
         Index("ix_login_failures_address_at", "address", "at"),
     )
 

@@ -1,11 +1,13 @@
-"""Account services: authentication, users, passwords and API tokens.
+"""Account services: authentication, sessions, users, passwords and API tokens.
 They flush, never commit: the request (or CLI command) commits once."""
+import re
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
@@ -13,8 +15,10 @@ from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..members.models import Organization
-from ..core.text import clean_code
-from .models import ApiToken, LoginFailure, Role, User, hash_token
+from ..core.text import clean_code, clean_line
+from . import throttle
+from .models import ApiToken, Role, User, UserSession, hash_token, new_session_secret
+from .throttle import LoginThrottled  # noqa: F401  (raised by authenticate)
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "alt_"
@@ -22,9 +26,11 @@ TOKEN_PREFIX = "alt_"
 _DUMMY_HASHES: dict[str, str] = {}
 
 
-class LoginThrottled(Exception):
-    def __init__(self, retry_after: timedelta):
-        self.retry_after = retry_after
+@dataclass
+class SignIn:
+    user: User
+    # Failed attempts on the account since its owner's previous login, to tell them.
+    failed_attempts: int
 
 
 def normalize_email(email: str) -> str:
@@ -40,34 +46,16 @@ def _dummy_hash() -> str:
     return _DUMMY_HASHES[method]
 
 
-def _recent_failures(column, value, since: datetime) -> tuple[int, datetime | None]:
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(LoginFailure.at)).where(column == value, LoginFailure.at >= since)
-    ).one()
-    return count, oldest
-
-
-def _check_throttle(email: str, address: str) -> None:
-    config = current_app.config
-    window: timedelta = config["LOGIN_WINDOW"]
-    since = utcnow() - window
-    for column, value, limit in (
-        (LoginFailure.email, email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ):
-        count, oldest = _recent_failures(column, value, since)
-        if count >= limit:
-            raise LoginThrottled(retry_after=max(oldest + window - utcnow(), timedelta(seconds=1)))
-
-
-def authenticate(email: str, password: str, address: str) -> User | None:
-    """The user these credentials belong to, or None. The answer and its time
-    are the same for an unknown email, a wrong password and an inactive account."""
+def authenticate(email: str, password: str, address: str | None, *, user_agent: str = "",
+                 remember: bool = False) -> SignIn | None:
+    """Sign in: a new session for the user these credentials belong to, or None.
+    The answer and its time are the same for an unknown email, a wrong password
+    and an inactive account. Raises LoginThrottled (accounts.throttle)."""
     from werkzeug.security import check_password_hash
 
     email = normalize_email(email)
-    address = address or "unknown"
-    _check_throttle(email, address)
+    key = throttle.address_key(address)
+    throttle.check(email, key)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
@@ -75,20 +63,127 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     else:
         ok = user.check_password(password or "") and user.active
     if not ok:
-        db.session.add(LoginFailure(email=email[:254], address=address[:64]))
+        throttle.record_failure(email, key)
         record(db.session, "login_failed", object_type="users", object_id=user.id if user else None,
                object_label=email[:300])
         return None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-    user.rotate_session_token()
+    failed = throttle.failures_since(email, user.last_login_at)
+    throttle.record_success(email, key)
+    start_session(user, user_agent=user_agent, address=address, remember=remember)
     user.last_login_at = utcnow()
     record(db.session, "login", user, actor=user)
-    return user
+    if failed:
+        record(db.session, "failed_logins_reported", user, {"failed_attempts": [None, failed]}, actor=user)
+    return SignIn(user, failed)
 
 
-def logout_user_everywhere(user: User) -> None:
-    user.rotate_session_token()
-    record(db.session, "logout", user, actor=user)
+# --- sessions ------------------------------------------------------------------
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Windows", "Windows"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Android", "Android"),
+            ("CrOS", "ChromeOS"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def summarize_user_agent(user_agent: str | None) -> str:
+    """"Chrome, Windows" rather than the whole header: enough to recognise a device."""
+    text = clean_line(user_agent)
+    browser = next((name for key, name in _BROWSERS if key in text), None)
+    system = next((name for key, name in _SYSTEMS if key in text), None)
+    if browser or system:
+        return ", ".join(part for part in (browser, system) if part)
+    return re.split(r"[ (]", text, maxsplit=1)[0][:60]
+
+
+def _lifetime(remember: bool) -> timedelta:
+    config = current_app.config
+    return config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
+
+
+def start_session(user: User, *, user_agent: str = "", address: str | None = None,
+                  remember: bool = False) -> UserSession:
+    """A new session of the user, attached to it for Flask-Login's login_user()."""
+    now = utcnow()
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
+    secret = new_session_secret()
+    row = UserSession(user_id=user.id, token_hash=hash_token(secret), created_at=now, last_seen_at=now,
+                      expires_at=now + _lifetime(remember), remember=remember,
+                      user_agent=summarize_user_agent(user_agent), address=clean_line(address)[:64])
+    db.session.add(row)
+    db.session.flush()
+    user.attach_session(row, secret)
+    return row
+
+
+def load_session(secret: str | None) -> User | None:
+    """The active user whose unexpired session this secret opens, or None.
+    last_seen_at is written at most every SESSION_TOUCH_INTERVAL; a session
+    without "remember me" expires after PERMANENT_SESSION_LIFETIME unused."""
+    if not secret or len(secret) > 200:
+        return None
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))
+                            .where(UserSession.token_hash == hash_token(secret)))
+    now = utcnow()
+    if row is None or row.expires_at <= now or not row.user.active:
+        return None
+    if now - row.last_seen_at >= current_app.config["SESSION_TOUCH_INTERVAL"]:
+        row.last_seen_at = now
+        if not row.remember:
+            row.expires_at = now + _lifetime(False)
+    row.user.attach_session(row, secret)
+    return row.user
+
+
+def user_sessions(user: User) -> list[UserSession]:
+    return list(db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ))
+
+
+def end_session(user: User, session_id: int, actor: User) -> UserSession:
+    """End one session of the user (this browser's too: that is logging out)."""
+    row = db.session.get(UserSession, session_id) if 0 < session_id < 2**31 else None
+    if row is None or row.user_id != user.id:
+        raise ServiceError(_l("No such session."), status=404)
+    current = user.current_session is not None and user.current_session.id == row.id
+    db.session.delete(row)
+    record(db.session, "logout" if current else "session_ended", user, {"session": [str(row), None]},
+           actor=actor)
+    db.session.flush()
+    return row
+
+
+def end_sessions(user: User, *, keep: UserSession | None = None) -> int:
+    """End every session of the user but `keep`; how many ended."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
+    return db.session.execute(query).rowcount
+
+
+def log_out_everywhere(user: User, actor: User) -> None:
+    end_sessions(user)
+    record(db.session, "logout_everywhere", user, actor=actor)
+    db.session.flush()
+
+
+def confirm_password(user: User, password: str, address: str | None, field: str,
+                     wrong=_l("The password is not correct.")) -> None:
+    """A signed-in user proves again that they know the password. Wrong guesses
+    count as failed logins from this address, so a stolen session cannot try
+    passwords faster than the login page allows. The caller commits either way."""
+    key = throttle.address_key(address)
+    try:
+        throttle.check(user.email, key)
+    except LoginThrottled as exc:
+        minutes = max(1, int(exc.retry_after.total_seconds() // 60) + 1)
+        raise ServiceError(_l("Too many failed attempts. Try again in %(n)d minutes.", n=minutes),
+                           field=field, status=429)
+    if not user.check_password(password or ""):
+        throttle.record_failure(user.email, key)
+        record(db.session, "password_check_failed", user, actor=user)
+        raise ServiceError(wrong, field=field)
 
 
 def validate_password(password: str) -> None:
@@ -125,18 +220,26 @@ def create_user(email: str, password: str, role: Role | str, *, name: str = "",
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not user.check_password(current_password or ""):
-        raise ServiceError(_l("The current password is not correct."), field="current_password")
-    validate_password(new_password)
-    set_password(user, new_password)
-
-
-def set_password(user: User, new_password: str) -> None:
-    """Set a password and end every session of the user, wherever it is."""
+def change_password(user: User, current_password: str, new_password: str, address: str | None = None) -> None:
+    """The user changes their own password: every other session and every API
+    token of theirs ends (a stolen session or token must not outlive it); the
+    session they changed it in goes on."""
+    confirm_password(user, current_password, address, field="current_password",
+                     wrong=_l("The current password is not correct."))
     validate_password(new_password)
     user.set_password(new_password)
-    user.rotate_session_token()
+    end_sessions(user, keep=user.current_session)
+    revoke_api_tokens(user)
+    db.session.flush()
+
+
+def set_password(user: User, new_password: str, actor: User) -> None:
+    """An administrator sets a user's password: every session and API token of
+    that user ends, wherever it is (their own reset keeps the session it was made in)."""
+    validate_password(new_password)
+    user.set_password(new_password)
+    end_sessions(user, keep=actor.current_session if actor.id == user.id else None)
+    revoke_api_tokens(user)
     db.session.flush()
 
 
@@ -145,11 +248,16 @@ def set_active(user: User, active: bool, actor: User) -> None:
         raise ServiceError(_l("You cannot deactivate your own account."))
     user.active = active
     if not active:
-        user.rotate_session_token()
-        for token in user_tokens(user):
-            if token.revoked_at is None:
-                token.revoked_at = utcnow()
+        end_sessions(user)
+        revoke_api_tokens(user)
     db.session.flush()
+
+
+def revoke_api_tokens(user: User) -> None:
+    now = utcnow()
+    for token in user_tokens(user):
+        if token.revoked_at is None:
+            token.revoked_at = now
 
 
 def user_tokens(user: User) -> list[ApiToken]:
@@ -168,6 +276,14 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     db.session.add(token)
     db.session.flush()
     return token, secret
+
+
+def create_own_api_token(user: User, name: str, password: str, address: str | None) -> tuple[ApiToken, str]:
+    """A token made on "My account": the password is asked again, so a session
+    taken over (an unlocked computer, a stolen cookie) cannot mint a token that
+    would outlive it."""
+    confirm_password(user, password, address, field="password")
+    return create_api_token(user, name)
 
 
 def revoke_api_token(user: User, token_id: int) -> ApiToken:

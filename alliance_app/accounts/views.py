@@ -1,5 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -18,47 +19,89 @@ def _home_for(user) -> str:
     return url_for("main.index")
 
 
+def _retry_message(retry_after) -> str:
+    seconds = int(retry_after.total_seconds()) + 1
+    if seconds < 60:
+        return _("Too many failed attempts. Try again in %(n)d seconds.", n=seconds)
+    return _("Too many failed attempts. Try again in %(n)d minutes.", n=seconds // 60 + 1)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+            sign_in = services.authenticate(form.email.data, form.password.data, request.remote_addr,
+                                            user_agent=request.user_agent.string, remember=form.remember.data)
         except services.LoginThrottled as exc:
-            minutes = max(1, int(exc.retry_after.total_seconds() // 60) + 1)
-            form.form_errors.append(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes))
-            status = 429
+            form.form_errors.append(_retry_message(exc.retry_after))
+            status, headers = 429, {"Retry-After": str(int(exc.retry_after.total_seconds()) + 1)}
         else:
             db.session.commit()
-            if user is not None:
-                login_user(user, remember=form.remember.data)
-                target = form.next.data if is_safe_next(form.next.data) else _home_for(user)
+            if sign_in is not None:
+                login_user(sign_in.user, remember=form.remember.data)
+                if sign_in.failed_attempts:
+                    flash(ngettext("%(num)d failed login attempt since your last login. If it was not you, "
+                                   "change your password.",
+                                   "%(num)d failed login attempts since your last login. If they were not yours, "
+                                   "change your password.", sign_in.failed_attempts), "warning")
+                target = form.next.data if is_safe_next(form.next.data) else _home_for(sign_in.user)
                 return redirect(target)
             form.form_errors.append(_("The email or password is not correct."))
             status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    services.logout_user_everywhere(current_user)
+    """Ends this browser's session only; the user's other sessions go on."""
+    services.end_session(current_user, current_user.current_session.id, current_user)
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
 
 
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required
+def log_out_everywhere():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.log_out_everywhere(current_user, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out everywhere: every session of your account has ended."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    this_browser = session_id == current_user.current_session.id
+    services.end_session(current_user, session_id, current_user)
+    db.session.commit()
+    if this_browser:
+        logout_user()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("accounts.login"))
+    flash(_("The session has ended."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
 def _render_profile(status=200, **forms):
     forms.setdefault("password_form", ChangePasswordForm())
     forms.setdefault("token_form", TokenForm())
     return render_template("accounts/profile.html", tokens=services.user_tokens(current_user),
-                           revoke_form=ConfirmForm(), **forms), status
+                           sessions=services.user_sessions(current_user),
+                           current_session_id=current_user.current_session.id, **forms), status
 
 
 @bp.route("/account")
@@ -73,15 +116,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     request.remote_addr)
         except ServiceError as exc:
+            db.session.commit()  # a wrong current password counts as a failed login
             exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            # The old session token is dead; sign this browser in with the new one.
-            login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
-            return redirect(url_for("accounts.profile"))
+            return _render_profile(exc.status, password_form=form)
+        db.session.commit()
+        flash(_("Your password has been changed. Your other sessions have ended and your API tokens "
+                "have been revoked."), "success")
+        return redirect(url_for("accounts.profile"))
     return _render_profile(422, password_form=form)
 
 
@@ -90,7 +134,13 @@ def change_password():
 def create_token():
     form = TokenForm()
     if form.validate_on_submit():
-        token, secret = services.create_api_token(current_user, form.name.data)
+        try:
+            token, secret = services.create_own_api_token(current_user, form.name.data, form.password.data,
+                                                          request.remote_addr)
+        except ServiceError as exc:
+            db.session.commit()  # a wrong password counts as a failed login; no token was made
+            exc.apply_to_form(form)
+            return _render_profile(exc.status, token_form=form)
         db.session.commit()
         return _render_profile(201, new_token=secret, token_form=TokenForm(formdata=None))
     return _render_profile(422, token_form=form)
@@ -173,11 +223,9 @@ def reset_password(user_id):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
+        services.set_password(user, form.password.data, current_user)
         db.session.commit()
-        if user.id == current_user.id:
-            login_user(user)
-        flash(_("The password of %(email)s has been set; their sessions have ended.", email=user.email),
+        flash(_("The password of %(email)s has been set; their sessions have ended and their API tokens have been revoked.", email=user.email),
               "success")
         return redirect(url_for("accounts.users"))
     status = 422 if request.method == "POST" else 200

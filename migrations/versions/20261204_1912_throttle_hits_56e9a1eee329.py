@@ -1,7 +1,7 @@
 """throttle hits
 
 Revision ID: 56e9a1eee329
-Revises: 8ac4590c9f52
+Revises: 5ecbeeb85f77
 Create Date: 2026-12-04 19:12:00.206654
 
 """
@@ -13,7 +13,7 @@ import alliance_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '56e9a1eee329'
-down_revision = '8ac4590c9f52'
+down_revision = '5ecbeeb85f77'
 branch_labels = None
 depends_on = None
 

@@ -95,6 +95,7 @@ def test_admin_creates_users_and_an_api_token(page: Page, live_server):
     page.get_by_role("link", name="管理员王").click()
     expect(page).to_have_url(re.compile(r"/account$"))
     page.get_by_label("令牌名称").fill("会员系统同步")
+    page.get_by_label("您的密码（用于确认身份）").fill(factories.PASSWORD)
     page.get_by_role("button", name="创建令牌").click()
     notice = page.get_by_role("status")
     expect(notice).to_contain_text("这是您的新令牌，请立即复制保存：它不会再次显示。")
