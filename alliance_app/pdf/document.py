@@ -16,6 +16,11 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from .fonts import cjk_font
 
+# What a story has on build_pdf's default margins (20 mm left and right, 20 mm
+# top, 22 mm bottom), less the frame's padding of 6 points on each side.
+FRAME_WIDTH = A4[0] - 40 * mm - 12
+FRAME_HEIGHT = A4[1] - 42 * mm - 12
+
 
 def escape(value) -> str:
     """User text made safe for a reportlab Paragraph: markup shows literally,
