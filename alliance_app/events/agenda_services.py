@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.validation import Problems, datetime_value, enum_value, int_value, line, text
 from ..extensions import db
-from .checks import check_capacity, check_window, hhmm, organization_field, raise_problems
+from .checks import (apply_changes, check_capacity, check_window, fields_to_clean, hhmm, organization_field,
+                     raise_problems)
 from .models import AgendaItem, AgendaKind, Event, EventSession
 
 
@@ -19,10 +20,7 @@ SESSION_FIELDS = ("title", "starts_at", "ends_at", "room", "host_organization_id
 def clean_session(event: Event, data: Mapping[str, Any], *, current: EventSession | None = None,
                   partial: bool = False):
     problems = Problems()
-    for field in data:
-        if field not in SESSION_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(SESSION_FIELDS) if partial else set(SESSION_FIELDS)
+    present = fields_to_clean(problems, data, SESSION_FIELDS, partial)
     out: dict[str, Any] = {}
     if "title" in present:
         out["title"] = line(problems, "title", data.get("title"), 200, required=True)
@@ -66,10 +64,7 @@ def add_session(event: Event, data: Mapping[str, Any], actor=None) -> EventSessi
 def update_session(session: EventSession, data: Mapping[str, Any], actor=None) -> EventSession:
     values, problems = clean_session(session.event, data, current=session, partial=True)
     raise_problems(problems)
-    for field, value in values.items():
-        setattr(session, field, value)
-    db.session.flush()
-    return session
+    return apply_changes(session, values)
 
 
 def delete_session(session: EventSession, actor=None) -> None:
@@ -85,10 +80,7 @@ ITEM_FIELDS = ("starts_at", "ends_at", "kind", "title", "description")
 def clean_item(session: EventSession, data: Mapping[str, Any], *, current: AgendaItem | None = None,
                partial: bool = False):
     problems = Problems()
-    for field in data:
-        if field not in ITEM_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(ITEM_FIELDS) if partial else set(ITEM_FIELDS)
+    present = fields_to_clean(problems, data, ITEM_FIELDS, partial)
     out: dict[str, Any] = {}
     if "title" in present:
         out["title"] = line(problems, "title", data.get("title"), 300, required=True)
@@ -128,10 +120,7 @@ def add_item(session: EventSession, data: Mapping[str, Any], actor=None) -> Agen
 def update_item(item: AgendaItem, data: Mapping[str, Any], actor=None) -> AgendaItem:
     values, problems = clean_item(item.session, data, current=item, partial=True)
     raise_problems(problems)
-    for field, value in values.items():
-        setattr(item, field, value)
-    db.session.flush()
-    return item
+    return apply_changes(item, values)
 
 
 def delete_item(item: AgendaItem, actor=None) -> None:

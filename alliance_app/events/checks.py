@@ -1,8 +1,8 @@
-"""Checks the event services share: problems raised as one ServiceError, an
-organization given by id, an end after its start, a capacity not below the
-seats taken, times in messages."""
+"""Checks the event services share: the fields given, problems raised as one
+ServiceError, an organization given by id, an end after its start, a capacity
+not below the seats taken, times in messages; and applying what was checked."""
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,15 @@ from ..core.errors import ServiceError
 from ..core.validation import Problems, int_value
 from ..extensions import db
 from ..members.models import Organization
+
+
+def fields_to_clean(problems: Problems, data: Mapping[str, Any], fields: Iterable[str], partial: bool) -> set:
+    """The fields given (for a partial change) or all of `fields`; any other
+    field in `data` is a problem."""
+    for field in data:
+        if field not in fields:
+            problems.add(field, _l("Unknown field."))
+    return set(data) & set(fields) if partial else set(fields)
 
 
 def raise_problems(problems: Problems, status: int = 422) -> None:
@@ -44,3 +53,11 @@ def check_capacity(problems: Problems, values: dict, current) -> None:
 
 def hhmm(moment: datetime) -> str:
     return format_datetime(moment, "HH:mm")
+
+
+def apply_changes(record, values: Mapping[str, Any]):
+    """Set the cleaned values on `record` and flush."""
+    for field, value in values.items():
+        setattr(record, field, value)
+    db.session.flush()
+    return record

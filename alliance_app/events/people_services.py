@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.errors import ServiceError
 from ..core.validation import Problems, enum_value, int_value, line, text
 from ..extensions import db
-from .checks import organization_field, raise_problems
+from .checks import apply_changes, fields_to_clean, organization_field, raise_problems
 from .models import AgendaItem, AgendaParticipant, ParticipantPart, Person
 
 
@@ -16,10 +16,7 @@ PERSON_FIELDS = ("name", "title", "organization_id", "bio")
 
 def clean_person(data: Mapping[str, Any], *, partial: bool = False):
     problems = Problems()
-    for field in data:
-        if field not in PERSON_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(PERSON_FIELDS) if partial else set(PERSON_FIELDS)
+    present = fields_to_clean(problems, data, PERSON_FIELDS, partial)
     out: dict[str, Any] = {}
     if "name" in present:
         out["name"] = line(problems, "name", data.get("name"), 100, required=True)
@@ -45,10 +42,7 @@ def create_person(data: Mapping[str, Any], actor=None) -> Person:
 def update_person(person: Person, data: Mapping[str, Any], actor=None) -> Person:
     values, problems = clean_person(data, partial=True)
     raise_problems(problems)
-    for field, value in values.items():
-        setattr(person, field, value)
-    db.session.flush()
-    return person
+    return apply_changes(person, values)
 
 
 def add_participant(item: AgendaItem, data: Mapping[str, Any], actor=None) -> AgendaParticipant:

@@ -15,7 +15,8 @@ from ..core.validation import Problems, datetime_value, enum_value, int_value, l
 from ..extensions import db
 from .agenda_services import (ITEM_FIELDS, SESSION_FIELDS, add_item, add_session, clean_item,  # noqa: F401
                               clean_session, delete_item, delete_session, move_item, update_item, update_session)
-from .checks import check_capacity, check_window, hhmm, organization_field, raise_problems
+from .checks import (apply_changes, check_capacity, check_window, fields_to_clean, hhmm, organization_field,
+                     raise_problems)
 from .models import AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession, EventStatus, OrganizerRole
 from .people_services import (PERSON_FIELDS, add_participant, clean_person, create_person,  # noqa: F401
                               remove_participant, update_person)
@@ -32,10 +33,7 @@ EVENT_FIELDS = ("slug", "title", "theme", "starts_at", "ends_at", "venue", "addr
 
 def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Event | None = None):
     problems = Problems()
-    for field in data:
-        if field not in EVENT_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(EVENT_FIELDS) if partial else set(EVENT_FIELDS)
+    present = fields_to_clean(problems, data, EVENT_FIELDS, partial)
     out: dict[str, Any] = {}
     for field, limit, required in (("title", 200, True), ("theme", 200, False), ("venue", 200, False),
                                    ("address", 300, False), ("city", 50, False)):
@@ -93,10 +91,7 @@ def update_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
                                              title=session.title, start=format_datetime(session.starts_at, "MM-dd HH:mm"),
                                              end=hhmm(session.ends_at)))
     raise_problems(problems)
-    for field, value in values.items():
-        setattr(event, field, value)
-    db.session.flush()
-    return event
+    return apply_changes(event, values)
 
 
 def set_event_status(event: Event, status: EventStatus | str, actor=None) -> Event:
