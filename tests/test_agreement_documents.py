@@ -17,6 +17,7 @@ from alliance_app.agreements import documents, services
 from alliance_app.agreements.labels import SECTOR_LABELS
 from alliance_app.agreements.models import Sector
 from alliance_app.core.money import capital, format_amount
+from alliance_app.pdf import watermark
 
 from . import factories
 from .pdfs import assert_embedded_font_only, language, pdf_info, pdf_pages, poppler, squash
@@ -208,7 +209,7 @@ def test_the_watermark_stays_until_signing_and_void_replaces_it(app, people, chi
 
 def test_without_a_font_file_the_watermark_is_drawn_as_text(app, chinese, monkeypatch):
     """The built-in CID font has no file for Pillow to draw the picture with."""
-    monkeypatch.setattr(documents, "_font_file", lambda: None)
+    monkeypatch.setattr(watermark, "font_file", lambda: None)
     data = build(app, chinese)
     assert b"/Subtype /Image" not in data
     text = "".join(squashed_pages(data))

@@ -22,6 +22,8 @@ from alliance_app import backup as backup_module
 from alliance_app import create_app
 from alliance_app.audit.models import AuditEntry
 from alliance_app.backup import backup, restore
+from alliance_app.backup import postgresql as postgresql_backup
+from alliance_app.backup import sqlite as sqlite_backup
 from alliance_app.extensions import db
 from alliance_app.members.models import Contact, Organization
 
@@ -74,8 +76,8 @@ def needs_pg_tools():
     if POSTGRES:
         settings = SimpleNamespace(config={"PG_BINDIR": os.environ.get("ALLIANCE_PG_BINDIR")})
         try:
-            backup_module._pg_tool(settings, "pg_dump")
-            backup_module._pg_tool(settings, "pg_restore")
+            postgresql_backup._pg_tool(settings, "pg_dump")
+            postgresql_backup._pg_tool(settings, "pg_restore")
         except click.ClickException as exc:
             pytest.skip(f"PostgreSQL backups need the client tools: {exc.message}")
 
@@ -298,20 +300,20 @@ def test_other_databases_are_refused_in_one_line():
     with pytest.raises(click.ClickException, match="support SQLite and PostgreSQL; this database is mysql"):
         backup_module._kind(make_url("mysql+pymysql://u:p@db/alliance"))
     with pytest.raises(click.ClickException, match="in memory"):
-        backup_module._sqlite_path(make_url("sqlite://"))
+        sqlite_backup._sqlite_path(make_url("sqlite://"))
 
 
 def test_the_password_travels_in_the_environment_only():
-    conninfo, env = backup_module._libpq(make_url("postgresql+psycopg://alli:s%40cret@db.example:5433/prod"
-                                                  "?sslmode=require"))
+    conninfo, env = postgresql_backup._libpq(make_url("postgresql+psycopg://alli:s%40cret@db.example:5433/prod"
+                                                      "?sslmode=require"))
     assert conninfo == "postgresql://alli@db.example:5433/prod?sslmode=require"
     assert env["PGPASSWORD"] == "s@cret"
 
 
 def test_a_missing_pg_dump_is_reported_clearly(monkeypatch, tmp_path):
     with pytest.raises(click.ClickException, match=r"pg_restore was not found in PG_BINDIR \("):
-        backup_module._pg_tool(SimpleNamespace(config={"PG_BINDIR": str(tmp_path)}), "pg_restore")
-    monkeypatch.setattr(backup_module.shutil, "which", lambda name: None)
-    monkeypatch.setattr(backup_module.glob, "glob", lambda pattern: [])
+        postgresql_backup._pg_tool(SimpleNamespace(config={"PG_BINDIR": str(tmp_path)}), "pg_restore")
+    monkeypatch.setattr(postgresql_backup.shutil, "which", lambda name: None)
+    monkeypatch.setattr(postgresql_backup.glob, "glob", lambda pattern: [])
     with pytest.raises(click.ClickException, match="pg_dump was not found on PATH or in /usr/lib/postgresql"):
-        backup_module._pg_tool(SimpleNamespace(config={}), "pg_dump")
+        postgresql_backup._pg_tool(SimpleNamespace(config={}), "pg_dump")

@@ -3,17 +3,15 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ..core.db import utcnow
 from ..pdf.document import build_pdf, escape, styles
+from ..pdf.tables import GREEN, GRID, HEADER_BACKGROUND, LIGHT_RULE
 from ..core.timeutil import to_local
 from .labels import KIND_LABELS, PART_LABELS, ROLE_LABELS
 from .models import Event
-
-GREEN = colors.HexColor("#14532d")
 
 
 def when_text(starts, ends) -> str:
@@ -83,9 +81,9 @@ def _agenda(event: Event, s) -> list:
             rows.append(["", Paragraph(escape(_("The agenda of this session will follow.")), s["cell"]), ""])
         table = Table(rows, colWidths=[24 * mm, 78 * mm, 68 * mm], repeatRows=1)
         table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f3ec")),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
             ("TEXTCOLOR", (0, 0), (-1, 0), GREEN),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9ca3af")),
+            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
@@ -109,7 +107,7 @@ def _speakers(event: Event, s) -> list:
     if not rows:
         return []
     table = Table(rows, colWidths=[30 * mm, 140 * mm])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#d1d5db")),
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, LIGHT_RULE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [Paragraph(escape(_("Speakers and guests")), s["heading"]), table]
 

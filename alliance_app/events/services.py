@@ -1,7 +1,8 @@
-"""Event services: events, organizers, sessions, agenda items, people, cloning.
-They flush, never commit."""
+"""Event services: events, organizers, cloning, and the queries the pages use.
+Sessions and agenda items are in agenda_services.py, people in
+people_services.py; their functions are importable from here too, so that
+callers have one `services` for the whole event. They flush, never commit."""
 import re
-from datetime import datetime
 from typing import Any, Mapping
 
 from flask_babel import format_datetime
@@ -10,47 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.errors import ServiceError
-from ..extensions import db
-from ..members.models import Organization
 from ..core.validation import Problems, datetime_value, enum_value, int_value, line, text
-from .models import (AgendaItem, AgendaKind, AgendaParticipant, Event, EventOrganizer, EventSession, EventStatus,
-                     OrganizerRole, ParticipantPart, Person)
+from ..extensions import db
+from .agenda_services import (ITEM_FIELDS, SESSION_FIELDS, add_item, add_session, clean_item,  # noqa: F401
+                              clean_session, delete_item, delete_session, move_item, update_item, update_session)
+from .checks import (apply_changes, check_capacity, check_window, fields_to_clean, hhmm, organization_field,
+                     raise_problems)
+from .models import AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession, EventStatus, OrganizerRole
+from .people_services import (PERSON_FIELDS, add_participant, clean_person, create_person,  # noqa: F401
+                              remove_participant, update_person)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROLE_RANK = {role: rank for rank, role in enumerate(OrganizerRole)}
-
-
-def _raise(problems: Problems, status: int = 422) -> None:
-    if problems:
-        raise ServiceError(errors=problems, status=status)
-
-
-def _organization(problems: Problems, field: str, value: Any, *, optional: bool = False) -> Organization | None:
-    number = int_value(problems, field, value, minimum=1, maximum=2**31 - 1)
-    if number is None:
-        if not optional and field not in problems:
-            problems.add(field, _l("This field is required."))
-        return None
-    org = db.session.get(Organization, number)
-    if org is None:
-        problems.add(field, _l("There is no organization with the id %(id)s.", id=number))
-    return org
-
-
-def _window(problems: Problems, values: dict, start: str, end: str) -> None:
-    if values.get(start) and values.get(end) and values[end] <= values[start]:
-        problems.add(end, _l("The end must be after the start."))
-
-
-def _check_capacity(problems: Problems, values: dict, current) -> None:
-    """A capacity cannot go below the seats already taken."""
-    if current is not None and values.get("capacity") is not None and values["capacity"] < current.seats_taken:
-        problems.add("capacity", _l("%(n)d seats are taken already; the capacity cannot be lower.",
-                                    n=current.seats_taken))
-
-
-def hhmm(moment: datetime) -> str:
-    return format_datetime(moment, "HH:mm")
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -61,10 +33,7 @@ EVENT_FIELDS = ("slug", "title", "theme", "starts_at", "ends_at", "venue", "addr
 
 def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Event | None = None):
     problems = Problems()
-    for field in data:
-        if field not in EVENT_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(EVENT_FIELDS) if partial else set(EVENT_FIELDS)
+    present = fields_to_clean(problems, data, EVENT_FIELDS, partial)
     out: dict[str, Any] = {}
     for field, limit, required in (("title", 200, True), ("theme", 200, False), ("venue", 200, False),
                                    ("address", 300, False), ("city", 50, False)):
@@ -86,9 +55,9 @@ def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Even
             out[field] = datetime_value(problems, field, data.get(field), required=field in ("starts_at", "ends_at"))
     merged = {field: getattr(current, field) for field in EVENT_FIELDS} if current else {}
     merged.update(out)
-    _check_capacity(problems, out, current)
-    _window(problems, merged, "starts_at", "ends_at")
-    _window(problems, merged, "registration_opens_at", "registration_closes_at")
+    check_capacity(problems, out, current)
+    check_window(problems, merged, "starts_at", "ends_at")
+    check_window(problems, merged, "registration_opens_at", "registration_closes_at")
     if merged.get("registration_closes_at") and merged.get("ends_at") and \
             merged["registration_closes_at"] > merged["ends_at"]:
         problems.add("registration_closes_at", _l("Registration must close before the event ends."))
@@ -104,7 +73,7 @@ def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Even
 
 def create_event(data: Mapping[str, Any], actor=None) -> Event:
     values, problems = clean_event(data)
-    _raise(problems)
+    raise_problems(problems)
     event = Event(**values, status=EventStatus.draft)
     db.session.add(event)
     db.session.flush()
@@ -121,17 +90,14 @@ def update_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
                 problems.add("starts_at", _l("The session %(title)s (%(start)s–%(end)s) would fall outside the event.",
                                              title=session.title, start=format_datetime(session.starts_at, "MM-dd HH:mm"),
                                              end=hhmm(session.ends_at)))
-    _raise(problems)
-    for field, value in values.items():
-        setattr(event, field, value)
-    db.session.flush()
-    return event
+    raise_problems(problems)
+    return apply_changes(event, values)
 
 
 def set_event_status(event: Event, status: EventStatus | str, actor=None) -> Event:
     problems = Problems()
     status = enum_value(problems, "status", EventStatus, status)
-    _raise(problems)
+    raise_problems(problems)
     event.status = status
     db.session.flush()
     return event
@@ -143,7 +109,7 @@ def clone_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
     problems = Problems()
     starts_at = datetime_value(problems, "starts_at", data.get("starts_at"), required=True)
     title = line(problems, "title", data.get("title"), 200, required=True)
-    _raise(problems)
+    raise_problems(problems)
     shift = starts_at - event.starts_at
     moved = lambda moment: moment + shift if moment else None  # noqa: E731
     values = {field: getattr(event, field) for field in EVENT_FIELDS}
@@ -171,9 +137,9 @@ def clone_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
 
 def add_organizer(event: Event, data: Mapping[str, Any], actor=None) -> EventOrganizer:
     problems = Problems()
-    org = _organization(problems, "organization_id", data.get("organization_id"))
+    org = organization_field(problems, "organization_id", data.get("organization_id"))
     role = enum_value(problems, "role", OrganizerRole, data.get("role"))
-    _raise(problems)
+    raise_problems(problems)
     if any(o.organization_id == org.id and o.role == role for o in event.organizers):
         raise ServiceError(_l("%(name)s is already listed in this role.", name=org.name), field="organization_id",
                            status=409)
@@ -203,219 +169,6 @@ def remove_organizer(organizer: EventOrganizer, actor=None) -> None:
     db.session.flush()
 
 
-# --- sessions --------------------------------------------------------------------------------------
-
-SESSION_FIELDS = ("title", "starts_at", "ends_at", "room", "host_organization_id", "capacity")
-
-
-def clean_session(event: Event, data: Mapping[str, Any], *, current: EventSession | None = None,
-                  partial: bool = False):
-    problems = Problems()
-    for field in data:
-        if field not in SESSION_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(SESSION_FIELDS) if partial else set(SESSION_FIELDS)
-    out: dict[str, Any] = {}
-    if "title" in present:
-        out["title"] = line(problems, "title", data.get("title"), 200, required=True)
-    if "room" in present:
-        out["room"] = line(problems, "room", data.get("room"), 100)
-    for field in ("starts_at", "ends_at"):
-        if field in present:
-            out[field] = datetime_value(problems, field, data.get(field), required=True)
-    if "capacity" in present:
-        out["capacity"] = int_value(problems, "capacity", data.get("capacity"), minimum=0, maximum=1_000_000)
-    if "host_organization_id" in present:
-        host = _organization(problems, "host_organization_id", data.get("host_organization_id"), optional=True)
-        out["host_organization_id"] = host.id if host else None
-    merged = {f: getattr(current, f) for f in SESSION_FIELDS} if current else {}
-    merged.update(out)
-    _check_capacity(problems, out, current)
-    _window(problems, merged, "starts_at", "ends_at")
-    if merged.get("starts_at") and merged.get("ends_at") and not problems:
-        if merged["starts_at"] < event.starts_at or merged["ends_at"] > event.ends_at:
-            problems.add("starts_at", _l("A session must fall within the event (%(start)s to %(end)s).",
-                                         start=format_datetime(event.starts_at, "yyyy-MM-dd HH:mm"),
-                                         end=format_datetime(event.ends_at, "yyyy-MM-dd HH:mm")))
-        if current is not None:
-            for item in current.items:
-                if item.starts_at < merged["starts_at"] or item.ends_at > merged["ends_at"]:
-                    problems.add("starts_at", _l("The agenda item %(title)s (%(start)s–%(end)s) would fall outside "
-                                                 "the session.", title=item.title, start=hhmm(item.starts_at),
-                                                 end=hhmm(item.ends_at)))
-    return out, problems
-
-
-def add_session(event: Event, data: Mapping[str, Any], actor=None) -> EventSession:
-    values, problems = clean_session(event, data)
-    _raise(problems)
-    session = EventSession(**values)
-    event.sessions.append(session)
-    db.session.flush()
-    return session
-
-
-def update_session(session: EventSession, data: Mapping[str, Any], actor=None) -> EventSession:
-    values, problems = clean_session(session.event, data, current=session, partial=True)
-    _raise(problems)
-    for field, value in values.items():
-        setattr(session, field, value)
-    db.session.flush()
-    return session
-
-
-def delete_session(session: EventSession, actor=None) -> None:
-    db.session.delete(session)
-    db.session.flush()
-
-
-# --- agenda items ----------------------------------------------------------------------------------
-
-ITEM_FIELDS = ("starts_at", "ends_at", "kind", "title", "description")
-
-
-def clean_item(session: EventSession, data: Mapping[str, Any], *, current: AgendaItem | None = None,
-               partial: bool = False):
-    problems = Problems()
-    for field in data:
-        if field not in ITEM_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(ITEM_FIELDS) if partial else set(ITEM_FIELDS)
-    out: dict[str, Any] = {}
-    if "title" in present:
-        out["title"] = line(problems, "title", data.get("title"), 300, required=True)
-    if "description" in present:
-        out["description"] = text(problems, "description", data.get("description"), 5000)
-    if "kind" in present:
-        out["kind"] = enum_value(problems, "kind", AgendaKind, data.get("kind"))
-    for field in ("starts_at", "ends_at"):
-        if field in present:
-            out[field] = datetime_value(problems, field, data.get(field), required=True)
-    merged = {f: getattr(current, f) for f in ITEM_FIELDS} if current else {}
-    merged.update(out)
-    _window(problems, merged, "starts_at", "ends_at")
-    if merged.get("starts_at") and merged.get("ends_at") and not problems:
-        start, end = merged["starts_at"], merged["ends_at"]
-        if start < session.starts_at or end > session.ends_at:
-            problems.add("starts_at", _l("An agenda item must fall within its session (%(start)s–%(end)s).",
-                                         start=hhmm(session.starts_at), end=hhmm(session.ends_at)))
-        for other in session.items:
-            if other is current:
-                continue
-            if start < other.ends_at and other.starts_at < end:
-                problems.add("starts_at", _l("This overlaps %(title)s (%(start)s–%(end)s).", title=other.title,
-                                             start=hhmm(other.starts_at), end=hhmm(other.ends_at)))
-    return out, problems
-
-
-def add_item(session: EventSession, data: Mapping[str, Any], actor=None) -> AgendaItem:
-    values, problems = clean_item(session, data)
-    _raise(problems)
-    item = AgendaItem(**values)
-    session.items.append(item)
-    db.session.flush()
-    return item
-
-
-def update_item(item: AgendaItem, data: Mapping[str, Any], actor=None) -> AgendaItem:
-    values, problems = clean_item(item.session, data, current=item, partial=True)
-    _raise(problems)
-    for field, value in values.items():
-        setattr(item, field, value)
-    db.session.flush()
-    return item
-
-
-def delete_item(item: AgendaItem, actor=None) -> None:
-    db.session.delete(item)
-    db.session.flush()
-
-
-def move_item(item: AgendaItem, direction: str, actor=None) -> None:
-    """Swap an item's time slot with its neighbour's, keeping both durations and
-    the gap between them, so the agenda stays free of overlaps."""
-    items = sorted(item.session.items, key=lambda i: (i.starts_at, i.id))
-    index = items.index(item)
-    other_index = index - 1 if direction == "up" else index + 1
-    if not 0 <= other_index < len(items):
-        return
-    first, second = sorted((items[index], items[other_index]), key=lambda i: i.starts_at)
-    gap = second.starts_at - first.ends_at
-    start = first.starts_at
-    second_duration, first_duration = second.ends_at - second.starts_at, first.ends_at - first.starts_at
-    second.starts_at, second.ends_at = start, start + second_duration
-    first.starts_at = second.ends_at + gap
-    first.ends_at = first.starts_at + first_duration
-    db.session.flush()
-    db.session.expire(item.session, ["items"])
-
-
-# --- people ------------------------------------------------------------------------------------
-
-PERSON_FIELDS = ("name", "title", "organization_id", "bio")
-
-
-def clean_person(data: Mapping[str, Any], *, partial: bool = False):
-    problems = Problems()
-    for field in data:
-        if field not in PERSON_FIELDS:
-            problems.add(field, _l("Unknown field."))
-    present = set(data) & set(PERSON_FIELDS) if partial else set(PERSON_FIELDS)
-    out: dict[str, Any] = {}
-    if "name" in present:
-        out["name"] = line(problems, "name", data.get("name"), 100, required=True)
-    if "title" in present:
-        out["title"] = line(problems, "title", data.get("title"), 300)
-    if "bio" in present:
-        out["bio"] = text(problems, "bio", data.get("bio"), 5000)
-    if "organization_id" in present:
-        org = _organization(problems, "organization_id", data.get("organization_id"), optional=True)
-        out["organization_id"] = org.id if org else None
-    return out, problems
-
-
-def create_person(data: Mapping[str, Any], actor=None) -> Person:
-    values, problems = clean_person(data)
-    _raise(problems)
-    person = Person(**values)
-    db.session.add(person)
-    db.session.flush()
-    return person
-
-
-def update_person(person: Person, data: Mapping[str, Any], actor=None) -> Person:
-    values, problems = clean_person(data, partial=True)
-    _raise(problems)
-    for field, value in values.items():
-        setattr(person, field, value)
-    db.session.flush()
-    return person
-
-
-def add_participant(item: AgendaItem, data: Mapping[str, Any], actor=None) -> AgendaParticipant:
-    problems = Problems()
-    person_id = int_value(problems, "person_id", data.get("person_id"), minimum=1, maximum=2**31 - 1)
-    part = enum_value(problems, "part", ParticipantPart, data.get("part") or "speaker")
-    person = db.session.get(Person, person_id) if person_id else None
-    if person_id and person is None:
-        problems.add("person_id", _l("There is no person with the id %(id)s.", id=person_id))
-    elif person_id is None and "person_id" not in problems:
-        problems.add("person_id", _l("This field is required."))
-    _raise(problems)
-    if any(p.person_id == person.id and p.part == part for p in item.participants):
-        raise ServiceError(_l("%(name)s is already listed in this part.", name=person.name), field="person_id",
-                           status=409)
-    participant = AgendaParticipant(person=person, part=part, position=len(item.participants))
-    item.participants.append(participant)
-    db.session.flush()
-    return participant
-
-
-def remove_participant(participant: AgendaParticipant, actor=None) -> None:
-    db.session.delete(participant)
-    db.session.flush()
-
-
 def published_events() -> list[Event]:
     return list(db.session.scalars(
         select(Event).where(Event.status == EventStatus.published).order_by(Event.starts_at.desc())))
@@ -439,7 +192,6 @@ def event_by_slug(slug: str, *, with_agenda: bool = False) -> Event | None:
     if with_agenda:
         query = query.options(*AGENDA_LOAD)
     return db.session.scalar(query)
-
 
 
 def rotate_screen_token(event: Event, actor=None) -> str:

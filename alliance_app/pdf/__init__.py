@@ -1,2 +1,4 @@
-"""The PDF foundation every printed document uses: a CJK font found once per
-process, escaped text, page numbers, metadata."""
+"""The PDF foundation every printed document uses, importing no domain: a CJK
+font found once per process (fonts), escaped text, page numbers and metadata
+(document), table styles and colours (tables), the draft/void mark
+(watermark) and QR codes (qr)."""

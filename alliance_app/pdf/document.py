@@ -2,6 +2,7 @@
 第 X 页 共 Y 页 (per document section), metadata. Builders take domain objects
 and return bytes; views only send them."""
 import io
+import re
 from typing import Callable
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -12,9 +13,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from .fonts import cjk_font
+
+# What a story has on build_pdf's default margins (20 mm left and right, 20 mm
+# top, 22 mm bottom), less the frame's padding of 6 points on each side.
+FRAME_WIDTH = A4[0] - 40 * mm - 12
+FRAME_HEIGHT = A4[1] - 42 * mm - 12
+_CHINESE = re.compile("[\u2e80-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 def escape(value) -> str:
@@ -23,6 +30,16 @@ def escape(value) -> str:
     if value is None:
         return ""
     return _xml_escape(str(value)).replace("\n", "<br/>")
+
+
+def para(text, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of user text, escaped. CJK wrapping breaks Latin words at any
+    letter ("Konstantinopou-los"), so text without Chinese wraps at spaces
+    (a word longer than the line is still split)."""
+    text = "" if text is None else str(text)
+    if style.wordWrap == "CJK" and not _CHINESE.search(text):
+        style = ParagraphStyle(f"{style.name}-latin", parent=style, wordWrap=None, splitLongWords=1)
+    return Paragraph(escape(text), style)
 
 
 def styles() -> dict[str, ParagraphStyle]:
