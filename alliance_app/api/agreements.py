@@ -45,10 +45,10 @@ from ..extensions import db
 from ..core.money import plain
 from ..core.permissions import login_required, secretariat_required
 from . import API_PREFIX
-from .common import (BOOLEAN_ERRORS, Choice, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema,
-                     PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, error_responses,
-                     in_range, json_body, paginated, with_object)
-from .events import Moment
+from ..core.permissions import MAX_ID
+from .common import (PageArgsSchema, PageSchema, StrictSchema, _pk, _save, bad_request, check_json_body,
+                     error_responses, json_body, paginated, with_object)
+from .fields import BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, Choice, Id, Moment, Text, in_range
 
 blp = Blueprint("api_agreements", __name__, url_prefix=API_PREFIX,
                 description="Agreements: drafting, readiness, signing, voiding and the printed agreement")
@@ -113,12 +113,6 @@ class StrictBoolean(ma.fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
-
-
-def Id(description, **kwargs):
-    return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
-                             validate=in_range(1, MAX_ID),
-                             metadata={"description": description, "minimum": 1, "maximum": MAX_ID}, **kwargs)
 
 
 def ListOf(inner, invalid, **kwargs):
@@ -197,7 +191,7 @@ class AgreementListArgsSchema(PageArgsSchema):
 
 
 class PartyInputSchema(StrictSchema):
-    organization_id = Id("An organization of the directory; each once", required=True)
+    organization_id = Id("An organization of the directory; each once", range_checked=True, required=True)
     role_label = Text(20, metadata={"description": "Empty: 甲方, 乙方 … by order"})
     signatory_name = Text(100)
     signatory_title = Text(200)
@@ -217,8 +211,8 @@ class AgreementWriteSchema(StrictSchema):
     kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
     sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
                      metadata={"description": "At least one"})
-    event_id = Id("The event at which it is signed", allow_none=True)
-    agenda_item_id = Id("The event's signing ceremony", allow_none=True)
+    event_id = Id("The event at which it is signed", range_checked=True, allow_none=True)
+    agenda_item_id = Id("The event's signing ceremony", range_checked=True, allow_none=True)
     ceremony_order = ma.fields.Integer(strict=True, allow_none=True, error_messages=INTEGER_ERRORS,
                                        metadata={"description": "Order at the ceremony", "minimum": 1})
     place = Text(200)

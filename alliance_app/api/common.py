@@ -1,35 +1,25 @@
-"""What every API module shares: strict schemas with translated messages,
-text and choice fields, pagination, the JSON-body check."""
+"""What every API module shares: strict schemas with translated, flat
+messages, pagination, the JSON-body check."""
 import json
 import re
 from functools import wraps
 
 import marshmallow as ma
 from flask import abort, request
-from sqlalchemy import inspect
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
 from ..core.errors import ServiceError
-from ..extensions import db
 from ..core.permissions import MAX_ID
-from ..core.text import has_control_characters
+from ..extensions import db
+from .fields import INTEGER_ERRORS, in_range
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
 MAX_PAGE = 1_000_000
 
-# Messages of the schemas, in the request's language (marshmallow's own are English only).
-REQUIRED = _l("This field is required.")
-FIELD_ERRORS = {
-    "required": REQUIRED,
-    "null": REQUIRED,
-    "invalid": _l("Expected a text value."),
-}
-BOOLEAN_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected true or false.")}
-INTEGER_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected a whole number.")}
-DATE_ERRORS = {**FIELD_ERRORS, "invalid": _l("Enter a date as YYYY-MM-DD.")}
+
 def _stringify(messages):
     """Messages as plain strings, a list of them per field."""
     if isinstance(messages, dict):
@@ -69,43 +59,6 @@ class StrictSchema(ma.Schema):
 
     def handle_error(self, error, data, **kwargs):
         raise ma.ValidationError(flat_errors(_stringify(error.messages)), data=data, valid_data=error.valid_data)
-
-
-def one_of(values):
-    allowed = tuple(values)
-
-    def validate(value):
-        if value not in allowed:
-            raise ma.ValidationError(_("Unknown value %(value)s; allowed: %(allowed)s.",
-                                       value=str(value)[:50], allowed=", ".join(allowed)))
-
-    return validate
-
-
-def no_control_characters(value):
-    if value and has_control_characters(value):
-        raise ma.ValidationError(_("Contains control characters; please retype it."))
-
-
-def Text(limit=None, **kwargs):
-    """A string field; lengths and content are checked by the services (translated messages)."""
-    kwargs.setdefault("allow_none", True)
-    metadata = kwargs.pop("metadata", {})
-    if limit:
-        metadata.setdefault("maxLength", limit)
-    return ma.fields.String(error_messages=FIELD_ERRORS, metadata=metadata, **kwargs)
-
-
-def Choice(values, description, **kwargs):
-    values = list(values)
-    return ma.fields.String(error_messages=FIELD_ERRORS, validate=one_of(values),
-                            metadata={"enum": values, "description": description}, **kwargs)
-
-
-def in_range(minimum: int, maximum: int):
-    """A Range validator with the translated message (marshmallow's own is English only)."""
-    return ma.validate.Range(min=minimum, max=maximum, error=_l("Enter a number from %(min)d to %(max)d.",
-                                                                min=minimum, max=maximum))
 
 
 class PageSchema(ma.Schema):
@@ -182,9 +135,6 @@ def paginated(query, page: int, per_page: int) -> dict:
     result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
                          error_out=False, count=True)
     return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
-
-
-# MAX_ID: the columns' range (permissions.py): a larger id in a URL is simply not there
 
 
 def _get(model, object_id):

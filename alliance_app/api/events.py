@@ -24,13 +24,9 @@ windows, overlaps, slugs) and answer 422 per field, naming the other record
 where there is one, or 409 for a duplicate organizer or participant. Each
 request calls one service and commits once, or writes nothing.
 """
-import re
-from datetime import datetime, timezone
-
 import marshmallow as ma
 from flask import Response, abort, url_for
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -40,11 +36,11 @@ from ..events import services
 from ..events.models import (AgendaItem, AgendaKind, AgendaParticipant, Event, EventOrganizer, EventSession,
                              EventStatus, OrganizerRole, ParticipantPart, Person)
 from ..extensions import db
-from ..core.permissions import secretariat_required
+from ..core.permissions import MAX_ID, secretariat_required
 from . import API_PREFIX, ApiErrorSchema
-from .me import OrganizationRefSchema
-from .common import (Choice, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text,
-                     _pk, _save, error_responses, json_body, no_control_characters, paginated, with_object)
+from .common import (PageArgsSchema, PageSchema, StrictSchema, _pk, _save, error_responses, json_body, paginated,
+                     with_object)
+from .fields import Choice, Count, Id, Moment, OrganizationRefSchema, Text, no_control_characters
 
 blp = Blueprint("api_events", __name__, url_prefix=API_PREFIX,
                 description="Events, their organizers, sessions, agenda items and speakers")
@@ -56,53 +52,6 @@ PARTS = [part.value for part in ParticipantPart]
 
 # Anyone may call the public reads; a token only shows the secretariat more.
 PUBLIC = [{}, {"bearerAuth": []}]
-
-MOMENT_DOC = ("ISO 8601 with an offset, e.g. 2027-06-16T09:00:00+08:00; without an offset it is local time "
-              "(Asia/Shanghai). Answered in UTC, e.g. 2027-06-16T01:00:00Z.")
-MOMENT_INVALID = _l("Enter a date and time in ISO 8601, e.g. 2027-06-16T09:00:00+08:00.")
-MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
-                       re.ASCII)
-
-
-# --- fields -------------------------------------------------------------------------------------
-
-class Moment(ma.fields.DateTime):
-    """A moment: ISO 8601 in, UTC out. A time without an offset is local time;
-    the services turn it into UTC and check its range."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("allow_none", True)
-        metadata = dict(kwargs.pop("metadata", {}))
-        metadata["description"] = " ".join(filter(None, (metadata.get("description"), MOMENT_DOC)))
-        super().__init__(error_messages={**FIELD_ERRORS, "invalid": MOMENT_INVALID}, metadata=metadata, **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if value.tzinfo is None:  # the columns give aware UTC; never guess a zone on output
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not MOMENT_RE.fullmatch(value):
-            raise self.make_error("invalid")
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            raise self.make_error("invalid") from None
-
-
-def Count(description, **kwargs):
-    """A whole number in a JSON body (a JSON integer: no strings, fractions or booleans)."""
-    kwargs.setdefault("allow_none", True)
-    return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
-                             metadata={"description": description, "minimum": 0}, **kwargs)
-
-
-def Id(description, **kwargs):
-    return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
-                             metadata={"description": description, "minimum": 1, "maximum": MAX_ID}, **kwargs)
-
 
 # --- output -------------------------------------------------------------------------------------
 

@@ -4,13 +4,9 @@ from flask_smorest import Blueprint
 
 from ..core.permissions import login_required
 from . import API_PREFIX, ApiErrorSchema
+from .fields import OrganizationRefSchema
 
 blp = Blueprint("api_me", __name__, url_prefix=API_PREFIX, description="The caller's own account")
-
-
-class OrganizationRefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
 
 
 class MeSchema(ma.Schema):

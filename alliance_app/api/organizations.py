@@ -39,8 +39,8 @@ from ..members.models import Contact, MembershipStatus, Organization, Organizati
 from ..members.validation import LINE_LIMITS, NOTES_LIMIT
 from ..core.permissions import load_for, login_required, secretariat_required
 from . import API_PREFIX, ApiErrorSchema
-from .common import (BOOLEAN_ERRORS, DATE_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, json_body,
-                     no_control_characters, paginated)
+from .common import PageArgsSchema, PageSchema, StrictSchema, json_body, paginated
+from .fields import BOOLEAN_ERRORS, DATE_ERRORS, Choice, Text, no_control_characters
 
 blp = Blueprint("api_organizations", __name__, url_prefix=API_PREFIX,
                 description="Organizations (members or not) and their contacts")

@@ -26,9 +26,10 @@ from ..core.permissions import login_required, secretariat_required
 from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from . import API_PREFIX
-from .common import (Choice, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _save,
-                     error_responses, in_range, json_body, paginated, with_object)
-from .me import OrganizationRefSchema
+from ..core.permissions import MAX_ID
+from .common import (PageArgsSchema, PageSchema, StrictSchema, _get, _save, error_responses, json_body, paginated,
+                     with_object)
+from .fields import INTEGER_ERRORS, Choice, OrganizationRefSchema, Text, in_range
 
 blp = Blueprint("api_registrations", __name__, url_prefix=API_PREFIX,
                 description="Delegate registrations, cancellation and check-in")
