@@ -117,17 +117,27 @@ def check_json_body() -> None:
                              "send valid Unicode."))
 
 
-def json_body(view):
-    """POST and PATCH take a JSON object; anything else is a 400 before parsing."""
+def _json_object(required: bool):
+    """POST and PATCH take a JSON object; anything else is a 400 before parsing.
+    Not required: a body is optional, but one that is sent is a JSON object."""
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not request.is_json or not request.get_data(cache=True):
-            raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
-        check_json_body()
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            sent = bool(request.get_data(cache=True))
+            if sent or required:
+                if not (sent and request.is_json):
+                    raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
+                check_json_body()
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+json_body = _json_object(required=True)
+optional_json_body = _json_object(required=False)
 
 
 def paginated(query, page: int, per_page: int) -> dict:
