@@ -5,13 +5,10 @@ import re
 from functools import wraps
 
 import marshmallow as ma
-from flask import abort, request
+from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
-from ..core.errors import ServiceError
-from ..core.permissions import MAX_ID
 from ..extensions import db
 from .fields import INTEGER_ERRORS, in_range
 
@@ -145,65 +142,3 @@ def paginated(query, page: int, per_page: int) -> dict:
     result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
                          error_out=False, count=True)
     return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
-
-
-def _get(model, object_id):
-    """The row, or 404 (an id beyond the column's range is not there either)."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def with_object(model, url_arg, name):
-    """Load the URL's object (404) into the keyword argument `name`, before the body is parsed."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            kwargs[name] = _get(model, kwargs.pop(url_arg))
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _save(work, *, keep_loaded: bool = False):
-    """Run the one service call; commit, or write nothing. keep_loaded: the
-    answer is made from the objects as they were written, instead of reloading
-    each of them after the commit (five SELECTs for a registration)."""
-    try:
-        result = work()
-    except ServiceError:
-        db.session.rollback()
-        raise
-    session = db.session()
-    session.expire_on_commit = not keep_loaded
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-    return result
-
-
-def _pk(obj) -> int:
-    """The id of a row, without reloading it after the commit expired it."""
-    return inspect(obj).identity[0]
-
-
-def error_responses(blp, descriptions: dict[int, str]):
-    """`responds(*statuses)` for one blueprint: each endpoint lists in the
-    OpenAPI document the errors it may answer (there is no catch-all response,
-    so one it forgets fails the fuzz test), described as `descriptions` says."""
-    from . import ApiErrorSchema
-
-    def responds(*statuses):
-        def decorator(view):
-            for status in statuses:
-                view = blp.alt_response(status, schema=ApiErrorSchema, description=descriptions[status])(view)
-            return view
-
-        return decorator
-
-    return responds
