@@ -26,10 +26,9 @@ clause are named like the services name them: `parties-1-organization_id`,
 writes nothing.
 """
 from decimal import Decimal
-from functools import wraps
 
 import marshmallow as ma
-from flask import abort, request, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,40 +40,32 @@ from ..agreements import services
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
                                  Sector)
 from ..core.downloads import download_response
-from ..extensions import db
 from ..core.money import plain
-from ..core.permissions import login_required, secretariat_required
+from ..core.permissions import MAX_ID, login_required, secretariat_required
 from . import API_PREFIX
-from .common import (BOOLEAN_ERRORS, Choice, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, MAX_ID, PageArgsSchema,
-                     PageSchema, StrictSchema, Text, _pk, _save, bad_request, check_json_body, error_responses,
-                     in_range, json_body, paginated, with_object)
-from .events import Moment
+from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
+from .fields import BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, Choice, Id, Moment, Text, in_range
+from .resource import Lookup, operation_for
 
 blp = Blueprint("api_agreements", __name__, url_prefix=API_PREFIX,
                 description="Agreements: drafting, readiness, signing, voiding and the printed agreement")
-
-KINDS = [kind.value for kind in AgreementKind]
-SECTORS = [sector.value for sector in Sector]
-STATUSES = [status.value for status in AgreementStatus]
-
-ERRORS = {
-    400: "The body is not a JSON object",
-    401: "Missing, invalid or revoked token",
+operation = operation_for(blp, {
     403: "Not the secretariat, or an agreement the caller's organization is not a party to",
     404: "No such agreement",
     409: "The agreement's status forbids it: signed or void agreements cannot be changed, an agreement is "
          "signed once, only a draft becomes ready",
     422: "Invalid input, with a message per field (parties-1-organization_id for the second party)",
-}
+})
+
+KINDS = [kind.value for kind in AgreementKind]
+SECTORS = [sector.value for sector in Sector]
+STATUSES = [status.value for status in AgreementStatus]
 
 AMOUNT_AS_STRING = _l("Send the amount as a decimal string such as \"3500000000.00\".")
 RATE_AS_STRING = _l("Give the exchange rate to CNY as a decimal string, e.g. \"1.5400\".")
 LIST_OF_PARTIES = _l("Expected a list of parties.")
 LIST_OF_CLAUSES = _l("Expected a list of clauses.")
 LIST_OF_SECTORS = _l("Expected a list of sectors.")
-
-
-responds = error_responses(blp, ERRORS)
 
 
 # --- fields -------------------------------------------------------------------------------------
@@ -113,12 +104,6 @@ class StrictBoolean(ma.fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
-
-
-def Id(description, **kwargs):
-    return ma.fields.Integer(strict=True, error_messages=INTEGER_ERRORS,
-                             validate=in_range(1, MAX_ID),
-                             metadata={"description": description, "minimum": 1, "maximum": MAX_ID}, **kwargs)
 
 
 def ListOf(inner, invalid, **kwargs):
@@ -197,7 +182,7 @@ class AgreementListArgsSchema(PageArgsSchema):
 
 
 class PartyInputSchema(StrictSchema):
-    organization_id = Id("An organization of the directory; each once", required=True)
+    organization_id = Id("An organization of the directory; each once", range_checked=True, required=True)
     role_label = Text(20, metadata={"description": "Empty: 甲方, 乙方 … by order"})
     signatory_name = Text(100)
     signatory_title = Text(200)
@@ -217,8 +202,8 @@ class AgreementWriteSchema(StrictSchema):
     kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
     sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
                      metadata={"description": "At least one"})
-    event_id = Id("The event at which it is signed", allow_none=True)
-    agenda_item_id = Id("The event's signing ceremony", allow_none=True)
+    event_id = Id("The event at which it is signed", range_checked=True, allow_none=True)
+    agenda_item_id = Id("The event's signing ceremony", range_checked=True, allow_none=True)
     ceremony_order = ma.fields.Integer(strict=True, allow_none=True, error_messages=INTEGER_ERRORS,
                                        metadata={"description": "Order at the ceremony", "minimum": 1})
     place = Text(200)
@@ -264,23 +249,10 @@ class VoidSchema(StrictSchema):
 LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
 DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses),)
 
-
-def agreement_detail(agreement_id: int) -> Agreement | None:
-    """One agreement with its parties, sectors and clauses: four queries, whatever their number."""
-    if not 0 < agreement_id <= MAX_ID:
-        return None
-    return db.session.scalar(select(Agreement).where(Agreement.id == agreement_id).options(*DETAIL_LOAD)
-                             .execution_options(populate_existing=True))
-
-
-def readable(agreement_id: int) -> Agreement:
-    """The agreement, or 404; 403 unless the caller's organization is a party (or the secretariat)."""
-    agreement = agreement_detail(agreement_id)
-    if agreement is None:
-        abort(404)
-    if not agreement.can_view(current_user):
-        abort(403)
-    return agreement
+AGREEMENT = Lookup(Agreement, "agreement_id")
+# One agreement with its parties, sectors and clauses (four queries, whatever their number);
+# 403 unless the caller's organization is a party (or the secretariat).
+READABLE = Lookup(Agreement, "agreement_id", can=Agreement.can_view, options=DETAIL_LOAD)
 
 
 def _recheck_dependents(agreement: Agreement, data: dict) -> None:
@@ -296,29 +268,13 @@ def _recheck_dependents(agreement: Agreement, data: dict) -> None:
         data["agenda_item_id"] = agreement.agenda_item_id
 
 
-def optional_json_body(view):
-    """A body is optional; when there is one, it is a JSON object."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if request.get_data(cache=True):
-            if not request.is_json:
-                raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
-            check_json_body()
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 # --- agreements ---------------------------------------------------------------------------------
 
 @blp.route("/agreements", endpoint="agreements")
 class Agreements(MethodView):
 
-    @login_required
-    @blp.arguments(AgreementListArgsSchema, location="query")
-    @blp.response(200, AgreementPageSchema)
-    @responds(401, 422)
+    @operation(access=login_required, query=AgreementListArgsSchema, response=AgreementPageSchema,
+               errors=(401, 422))
     def get(self, args):
         """Agreements, the latest number first, paginated, with their parties.
 
@@ -340,39 +296,29 @@ class Agreements(MethodView):
             query = query.where(Agreement.year == args["year"])
         return paginated(query, args["page"], args["per_page"])
 
-    @secretariat_required
-    @json_body
-    @blp.arguments(AgreementCreateSchema)
-    @blp.response(201, AgreementDetailSchema)
-    @responds(400, 401, 403, 422)
+    @operation(access=secretariat_required, body=AgreementCreateSchema, response=AgreementDetailSchema,
+               status=201, reload=DETAIL_LOAD,
+               location=lambda agreement: url_for("api_agreements.agreement", agreement_id=agreement.id),
+               errors=(400, 401, 403, 422))
     def post(self, data):
         """Draft an agreement (secretariat); it is numbered at once.
 
         Without `clauses` it gets the default clauses of its kind. Fewer than
         two parties, an organization twice, an amount that does not parse or a
         foreign currency without `fx_rate_to_cny` are refused with 422."""
-        agreement = _save(lambda: services.create_agreement(data, current_user))
-        agreement_id = _pk(agreement)
-        return (agreement_detail(agreement_id), 201,
-                {"Location": url_for("api_agreements.agreement", agreement_id=agreement_id)})
+        return services.create_agreement(data, current_user)
 
 
 @blp.route("/agreements/<int:agreement_id>", endpoint="agreement")
 class AgreementById(MethodView):
 
-    @login_required
-    @blp.response(200, AgreementDetailSchema)
-    @responds(401, 403, 404)
-    def get(self, agreement_id):
+    @operation(access=login_required, load=READABLE, response=AgreementDetailSchema, errors=(401, 403, 404))
+    def get(self, agreement):
         """One agreement with its parties and clauses."""
-        return readable(agreement_id)
+        return agreement
 
-    @secretariat_required
-    @with_object(Agreement, "agreement_id", "agreement")
-    @json_body
-    @blp.arguments(AgreementWriteSchema)
-    @blp.response(200, AgreementDetailSchema)
-    @responds(400, 401, 403, 404, 409, 422)
+    @operation(access=secretariat_required, load=AGREEMENT, body=AgreementWriteSchema,
+               response=AgreementDetailSchema, reload=DETAIL_LOAD, errors=(400, 401, 403, 404, 409, 422))
     def patch(self, data, agreement):
         """Change the fields sent (secretariat); `parties` and `clauses` replace the lists.
 
@@ -382,66 +328,49 @@ class AgreementById(MethodView):
         dropped); a new `event_id` while a signing ceremony is set needs the
         new event's `agenda_item_id` (or null)."""
         _recheck_dependents(agreement, data)
-        _save(lambda: services.update_agreement(agreement, data, current_user))
-        return agreement_detail(_pk(agreement))
+        return services.update_agreement(agreement, data, current_user)
 
 
 @blp.route("/agreements/<int:agreement_id>/ready", endpoint="ready")
 class AgreementReady(MethodView):
 
-    @secretariat_required
-    @with_object(Agreement, "agreement_id", "agreement")
-    @blp.response(200, AgreementDetailSchema)
-    @responds(401, 403, 404, 409, 422)
+    @operation(access=secretariat_required, load=AGREEMENT, response=AgreementDetailSchema, reload=DETAIL_LOAD,
+               errors=(401, 403, 404, 409, 422))
     def post(self, agreement):
         """Mark a draft ready for signing (secretariat): checked, waiting for the ceremony."""
-        _save(lambda: services.mark_ready(agreement, current_user))
-        return agreement_detail(_pk(agreement))
+        return services.mark_ready(agreement, current_user)
 
 
 @blp.route("/agreements/<int:agreement_id>/sign", endpoint="sign")
 class AgreementSign(MethodView):
 
-    @secretariat_required
-    @with_object(Agreement, "agreement_id", "agreement")
-    @optional_json_body
-    @blp.arguments(SignSchema, required=False)
-    @blp.response(200, AgreementDetailSchema)
-    @responds(400, 401, 403, 404, 409, 422)
+    @operation(access=secretariat_required, load=AGREEMENT, body=SignSchema, body_required=False,
+               response=AgreementDetailSchema, reload=DETAIL_LOAD, errors=(400, 401, 403, 404, 409, 422))
     def post(self, data, agreement):
         """Record the signing of an agreement ready for signing (secretariat), now
         or at `signed_at`. Once only: signing again is 409. The body is optional."""
-        _save(lambda: services.sign(agreement, current_user, data.get("signed_at")))
-        return agreement_detail(_pk(agreement))
+        return services.sign(agreement, current_user, data.get("signed_at"))
 
 
 @blp.route("/agreements/<int:agreement_id>/void", endpoint="void")
 class AgreementVoid(MethodView):
 
-    @secretariat_required
-    @with_object(Agreement, "agreement_id", "agreement")
-    @json_body
-    @blp.arguments(VoidSchema)
-    @blp.response(200, AgreementDetailSchema)
-    @responds(400, 401, 403, 404, 409, 422)
+    @operation(access=secretariat_required, load=AGREEMENT, body=VoidSchema, response=AgreementDetailSchema,
+               reload=DETAIL_LOAD, errors=(400, 401, 403, 404, 409, 422))
     def post(self, data, agreement):
         """Void an agreement, signed or not, with a `reason` (secretariat); voiding twice is 409."""
-        _save(lambda: services.void(agreement, data["reason"], current_user))
-        return agreement_detail(_pk(agreement))
+        return services.void(agreement, data["reason"], current_user)
 
 
 @blp.route("/agreements/<int:agreement_id>/pdf", endpoint="pdf")
 class AgreementPdf(MethodView):
 
-    @login_required
-    @blp.doc(responses={"200": {"description": "The printed agreement",
-                                "content": {"application/pdf": {"schema": {"type": "string",
-                                                                           "format": "binary"}}}}})
-    @responds(401, 403, 404)
-    def get(self, agreement_id):
+    @operation(access=login_required, load=READABLE, errors=(401, 403, 404), doc={"responses": {"200": {
+        "description": "The printed agreement",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+    def get(self, agreement):
         """The printed agreement as a PDF, for the secretariat and the parties."""
         from ..agreements.documents import agreement_pdf
 
-        agreement = readable(agreement_id)
         return download_response(agreement_pdf(agreement), f"{agreement.number} {agreement.title}.pdf",
                                  "application/pdf", fallback=f"agreement-{agreement.number}.pdf")

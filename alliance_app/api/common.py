@@ -1,35 +1,22 @@
-"""What every API module shares: strict schemas with translated messages,
-text and choice fields, pagination, the JSON-body check."""
+"""What every API module shares: strict schemas with translated, flat
+messages, pagination, the JSON-body check."""
 import json
 import re
 from functools import wraps
 
 import marshmallow as ma
-from flask import abort, request
-from sqlalchemy import inspect
-from flask_babel import gettext as _
+from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-from ..core.errors import ServiceError
 from ..extensions import db
-from ..core.permissions import MAX_ID
-from ..core.text import has_control_characters
+from .fields import INTEGER_ERRORS, in_range
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
 MAX_PAGE = 1_000_000
 
-# Messages of the schemas, in the request's language (marshmallow's own are English only).
-REQUIRED = _l("This field is required.")
-FIELD_ERRORS = {
-    "required": REQUIRED,
-    "null": REQUIRED,
-    "invalid": _l("Expected a text value."),
-}
-BOOLEAN_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected true or false.")}
-INTEGER_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected a whole number.")}
-DATE_ERRORS = {**FIELD_ERRORS, "invalid": _l("Enter a date as YYYY-MM-DD.")}
+
 def _stringify(messages):
     """Messages as plain strings, a list of them per field."""
     if isinstance(messages, dict):
@@ -69,43 +56,6 @@ class StrictSchema(ma.Schema):
 
     def handle_error(self, error, data, **kwargs):
         raise ma.ValidationError(flat_errors(_stringify(error.messages)), data=data, valid_data=error.valid_data)
-
-
-def one_of(values):
-    allowed = tuple(values)
-
-    def validate(value):
-        if value not in allowed:
-            raise ma.ValidationError(_("Unknown value %(value)s; allowed: %(allowed)s.",
-                                       value=str(value)[:50], allowed=", ".join(allowed)))
-
-    return validate
-
-
-def no_control_characters(value):
-    if value and has_control_characters(value):
-        raise ma.ValidationError(_("Contains control characters; please retype it."))
-
-
-def Text(limit=None, **kwargs):
-    """A string field; lengths and content are checked by the services (translated messages)."""
-    kwargs.setdefault("allow_none", True)
-    metadata = kwargs.pop("metadata", {})
-    if limit:
-        metadata.setdefault("maxLength", limit)
-    return ma.fields.String(error_messages=FIELD_ERRORS, metadata=metadata, **kwargs)
-
-
-def Choice(values, description, **kwargs):
-    values = list(values)
-    return ma.fields.String(error_messages=FIELD_ERRORS, validate=one_of(values),
-                            metadata={"enum": values, "description": description}, **kwargs)
-
-
-def in_range(minimum: int, maximum: int):
-    """A Range validator with the translated message (marshmallow's own is English only)."""
-    return ma.validate.Range(min=minimum, max=maximum, error=_l("Enter a number from %(min)d to %(max)d.",
-                                                                min=minimum, max=maximum))
 
 
 class PageSchema(ma.Schema):
@@ -164,44 +114,18 @@ def check_json_body() -> None:
                              "send valid Unicode."))
 
 
-def json_body(view):
-    """POST and PATCH take a JSON object; anything else is a 400 before parsing."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not request.is_json or not request.get_data(cache=True):
-            raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
-        check_json_body()
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def paginated(query, page: int, per_page: int) -> dict:
-    """One query for the rows and one for the total, whatever the page size."""
-    result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
-                         error_out=False, count=True)
-    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
-
-
-# MAX_ID: the columns' range (permissions.py): a larger id in a URL is simply not there
-
-
-def _get(model, object_id):
-    """The row, or 404 (an id beyond the column's range is not there either)."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def with_object(model, url_arg, name):
-    """Load the URL's object (404) into the keyword argument `name`, before the body is parsed."""
+def _json_object(required: bool):
+    """POST and PATCH take a JSON object; anything else is a 400 before parsing.
+    Not required: a body is optional, but one that is sent is a JSON object."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            kwargs[name] = _get(model, kwargs.pop(url_arg))
+            sent = bool(request.get_data(cache=True))
+            if sent or required:
+                if not (sent and request.is_json):
+                    raise bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
+                check_json_body()
             return view(*args, **kwargs)
 
         return wrapped
@@ -209,41 +133,12 @@ def with_object(model, url_arg, name):
     return decorator
 
 
-def _save(work, *, keep_loaded: bool = False):
-    """Run the one service call; commit, or write nothing. keep_loaded: the
-    answer is made from the objects as they were written, instead of reloading
-    each of them after the commit (five SELECTs for a registration)."""
-    try:
-        result = work()
-    except ServiceError:
-        db.session.rollback()
-        raise
-    session = db.session()
-    session.expire_on_commit = not keep_loaded
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-    return result
+json_body = _json_object(required=True)
+optional_json_body = _json_object(required=False)
 
 
-def _pk(obj) -> int:
-    """The id of a row, without reloading it after the commit expired it."""
-    return inspect(obj).identity[0]
-
-
-def error_responses(blp, descriptions: dict[int, str]):
-    """`responds(*statuses)` for one blueprint: each endpoint lists in the
-    OpenAPI document the errors it may answer (there is no catch-all response,
-    so one it forgets fails the fuzz test), described as `descriptions` says."""
-    from . import ApiErrorSchema
-
-    def responds(*statuses):
-        def decorator(view):
-            for status in statuses:
-                view = blp.alt_response(status, schema=ApiErrorSchema, description=descriptions[status])(view)
-            return view
-
-        return decorator
-
-    return responds
+def paginated(query, page: int, per_page: int) -> dict:
+    """One query for the rows and one for the total, whatever the page size."""
+    result = db.paginate(query, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
+                         error_out=False, count=True)
+    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}

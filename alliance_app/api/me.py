@@ -3,14 +3,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..core.permissions import login_required
-from . import API_PREFIX, ApiErrorSchema
+from . import API_PREFIX
+from .fields import OrganizationRefSchema
+from .resource import operation_for
 
 blp = Blueprint("api_me", __name__, url_prefix=API_PREFIX, description="The caller's own account")
-
-
-class OrganizationRefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
+operation = operation_for(blp, {})
 
 
 class MeSchema(ma.Schema):
@@ -27,9 +25,7 @@ class MeSchema(ma.Schema):
 
 
 @blp.route("/me")
-@blp.response(200, MeSchema)
-@blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
-@login_required
+@operation(access=login_required, response=MeSchema, errors=(401,))
 def me():
     """The account the bearer token belongs to."""
     user = current_user

@@ -22,8 +22,6 @@ fields and wrong types are refused with 422 per field, the services' rules
 duplicates 409 naming the existing record. A request either commits once, after
 its service calls, or writes nothing.
 """
-from functools import wraps
-
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
@@ -33,17 +31,22 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..core.errors import ServiceError
-from ..extensions import db
+from ..core.permissions import login_required, secretariat_required
 from ..members import services
 from ..members.models import Contact, MembershipStatus, Organization, OrganizationKind, Tier
 from ..members.validation import LINE_LIMITS, NOTES_LIMIT
-from ..core.permissions import load_for, login_required, secretariat_required
-from . import API_PREFIX, ApiErrorSchema
-from .common import (BOOLEAN_ERRORS, DATE_ERRORS, Choice, PageArgsSchema, PageSchema, StrictSchema, Text, json_body,
-                     no_control_characters, paginated)
+from . import API_PREFIX
+from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
+from .fields import BOOLEAN_ERRORS, DATE_ERRORS, Choice, Text, no_control_characters
+from .resource import Lookup, operation_for
 
 blp = Blueprint("api_organizations", __name__, url_prefix=API_PREFIX,
                 description="Organizations (members or not) and their contacts")
+operation = operation_for(blp, {
+    403: "Not allowed for this account",
+    404: "No organization with this id",
+    409: "Duplicate (the existing record is named) or a status change that is not allowed",
+})
 
 KINDS = [kind.value for kind in OrganizationKind]
 STATUSES = [status.value for status in MembershipStatus]
@@ -167,18 +170,8 @@ class ContactCreateSchema(StrictSchema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def with_organization(can):
-    """Load the organization of the URL (404) and check access (403) before the body is parsed."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, org_id, **kwargs):
-            return view(*args, org=load_for(Organization, org_id, can), **kwargs)
-
-        return wrapped
-
-    return decorator
-
+VISIBLE = Lookup(Organization, "org_id", can=Organization.can_view)
+EDITABLE = Lookup(Organization, "org_id", can=Organization.can_edit_profile)
 
 STATUS_FIELDS = {"status": "membership_status", "reason": "status_reason"}
 
@@ -197,34 +190,13 @@ def _apply_status(org: Organization, new_status, reason) -> None:
         raise ServiceError(exc.message, status=exc.status, errors=errors) from None
 
 
-def _save(work):
-    """Run the service calls; commit once, or write nothing."""
-    try:
-        result = work()
-    except ServiceError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
-ERRORS_401 = dict(schema=ApiErrorSchema, description="Missing, invalid or revoked token")
-ERRORS_403 = dict(schema=ApiErrorSchema, description="Not allowed for this account")
-ERRORS_404 = dict(schema=ApiErrorSchema, description="No organization with this id")
-ERRORS_400 = dict(schema=ApiErrorSchema, description="The body is not a JSON object")
-ERRORS_409 = dict(schema=ApiErrorSchema, description="Duplicate (the existing record is named) or a "
-                                                     "status change that is not allowed")
-
-
 # --- endpoints ----------------------------------------------------------------------------------
 
 @blp.route("/organizations", endpoint="organizations")
 class Organizations(MethodView):
 
-    @login_required
-    @blp.arguments(OrganizationListArgsSchema, location="query")
-    @blp.response(200, OrganizationPageSchema)
-    @blp.alt_response(401, **ERRORS_401)
+    @operation(access=login_required, query=OrganizationListArgsSchema, response=OrganizationPageSchema,
+               errors=(401,))
     def get(self, args):
         """The directory, filtered, sorted and paginated.
 
@@ -236,14 +208,9 @@ class Organizations(MethodView):
             query = query.where(Organization.id == current_user.member_organization_id)
         return paginated(query, args["page"], args["per_page"])
 
-    @secretariat_required
-    @json_body
-    @blp.arguments(OrganizationCreateSchema)
-    @blp.response(201, OrganizationDetailSchema)
-    @blp.alt_response(400, **ERRORS_400)
-    @blp.alt_response(401, **ERRORS_401)
-    @blp.alt_response(403, **ERRORS_403)
-    @blp.alt_response(409, **ERRORS_409)
+    @operation(access=secretariat_required, body=OrganizationCreateSchema, response=OrganizationDetailSchema,
+               status=201, location=lambda org: url_for("api_organizations.organization", org_id=org.id),
+               errors=(400, 401, 403, 409))
     def post(self, data):
         """Add an organization (secretariat only).
 
@@ -251,39 +218,21 @@ class Organizations(MethodView):
         `status_reason`) says otherwise."""
         new_status = data.pop("membership_status", None)
         reason = data.pop("status_reason", None)
-
-        def work():
-            org = services.create_organization(data, current_user)
-            _apply_status(org, new_status, reason)
-            return org
-
-        org = _save(work)
-        return org, 201, {"Location": url_for("api_organizations.organization", org_id=org.id)}
+        org = services.create_organization(data, current_user)
+        _apply_status(org, new_status, reason)
+        return org
 
 
 @blp.route("/organizations/<int:org_id>", endpoint="organization")
 class OrganizationById(MethodView):
 
-    @login_required
-    @with_organization(Organization.can_view)
-    @blp.response(200, OrganizationDetailSchema)
-    @blp.alt_response(401, **ERRORS_401)
-    @blp.alt_response(403, **ERRORS_403)
-    @blp.alt_response(404, **ERRORS_404)
+    @operation(access=login_required, load=VISIBLE, response=OrganizationDetailSchema, errors=(401, 403, 404))
     def get(self, org):
         """One organization with its contacts (the secretariat or the organization's own accounts)."""
         return org
 
-    @login_required
-    @with_organization(Organization.can_edit_profile)
-    @json_body
-    @blp.arguments(OrganizationUpdateSchema)
-    @blp.response(200, OrganizationDetailSchema)
-    @blp.alt_response(400, **ERRORS_400)
-    @blp.alt_response(401, **ERRORS_401)
-    @blp.alt_response(403, **ERRORS_403)
-    @blp.alt_response(404, **ERRORS_404)
-    @blp.alt_response(409, **ERRORS_409)
+    @operation(access=login_required, load=EDITABLE, body=OrganizationUpdateSchema,
+               response=OrganizationDetailSchema, errors=(400, 401, 403, 404, 409))
     def patch(self, data, org):
         """Change the fields sent; the others stay as they are.
 
@@ -303,50 +252,33 @@ class OrganizationById(MethodView):
             refused = {field: [str(SECRETARIAT_ONLY)]
                        for field, value in (("membership_status", new_status), ("status_reason", reason))
                        if value is not None}
-
-        def work():
-            try:
-                services.update_organization(org, data, current_user)
-            except ServiceError as exc:
-                if refused and exc.status == 422:
-                    raise ServiceError(errors={**exc.errors, **refused}) from None
-                raise
-            if refused:
-                raise ServiceError(errors=refused)
-            _apply_status(org, new_status, reason)
-            return org
-
-        return _save(work)
+        try:
+            services.update_organization(org, data, current_user)
+        except ServiceError as exc:
+            if refused and exc.status == 422:
+                raise ServiceError(errors={**exc.errors, **refused}) from None
+            raise
+        if refused:
+            raise ServiceError(errors=refused)
+        _apply_status(org, new_status, reason)
+        return org
 
 
 @blp.route("/organizations/<int:org_id>/contacts", endpoint="contacts")
 class OrganizationContacts(MethodView):
 
-    @login_required
-    @with_organization(Organization.can_view)
-    @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, ContactPageSchema)
-    @blp.alt_response(401, **ERRORS_401)
-    @blp.alt_response(403, **ERRORS_403)
-    @blp.alt_response(404, **ERRORS_404)
+    @operation(access=login_required, load=VISIBLE, query=PageArgsSchema, response=ContactPageSchema,
+               errors=(401, 403, 404))
     def get(self, args, org):
         """The organization's contacts, the main contact first."""
         query = (select(Contact).where(Contact.organization_id == org.id)
                  .order_by(Contact.is_main.desc(), Contact.id))
         return paginated(query, args["page"], args["per_page"])
 
-    @login_required
-    @with_organization(Organization.can_edit_profile)
-    @json_body
-    @blp.arguments(ContactCreateSchema)
-    @blp.response(201, ContactSchema)
-    @blp.alt_response(400, **ERRORS_400)
-    @blp.alt_response(401, **ERRORS_401)
-    @blp.alt_response(403, **ERRORS_403)
-    @blp.alt_response(404, **ERRORS_404)
-    @blp.alt_response(409, **ERRORS_409)
+    @operation(access=login_required, load=EDITABLE, body=ContactCreateSchema, response=ContactSchema,
+               status=201, errors=(400, 401, 403, 404, 409))
     def post(self, data, org):
         """Add a contact (the secretariat, or the organization's own accounts
         unless it is an applicant). A mobile number or email already used by
         another contact of the organization is 409."""
-        return _save(lambda: services.add_contact(org, data, current_user)), 201
+        return services.add_contact(org, data, current_user)

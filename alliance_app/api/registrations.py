@@ -14,40 +14,35 @@ Access (bearer token; no token → 401):
   says whether this call checked the delegate in or when it happened before.
 """
 import marshmallow as ma
-from flask import abort, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.permissions import MAX_ID, login_required, secretariat_required
 from ..events.models import Event
-from ..core.permissions import login_required, secretariat_required
 from ..registrations import services
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from . import API_PREFIX
-from .common import (Choice, INTEGER_ERRORS, MAX_ID, PageArgsSchema, PageSchema, StrictSchema, Text, _get, _save,
-                     error_responses, in_range, json_body, paginated, with_object)
-from .me import OrganizationRefSchema
+from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
+from .fields import INTEGER_ERRORS, Choice, OrganizationRefSchema, Text, in_range
+from .resource import Lookup, operation_for
 
 blp = Blueprint("api_registrations", __name__, url_prefix=API_PREFIX,
                 description="Delegate registrations, cancellation and check-in")
-
-CATEGORIES = [c.value for c in DelegateCategory]
-STATUSES = [s.value for s in RegistrationStatus]
-ERRORS = {
-    400: "The body is not a JSON object",
-    401: "Missing, invalid or revoked token",
+operation = operation_for(blp, {
     403: "Not allowed: another organization, or not the secretariat",
     404: "No such event or registration",
     409: "Registration closed, the event full without a waiting list, the mobile registered already "
          "(named), or a state that forbids it",
     422: "Invalid input, with a message per field",
     429: "Too many of the caller's numbers were found registered by other organizations lately; try later",
-}
+})
 
-
-responds = error_responses(blp, ERRORS)
+CATEGORIES = [c.value for c in DelegateCategory]
+STATUSES = [s.value for s in RegistrationStatus]
 
 
 class MobileField(ma.fields.String):
@@ -101,72 +96,55 @@ class RegistrationListArgsSchema(PageArgsSchema):
     status = Choice(STATUSES, "Only this status")
 
 
-def _registration_or_error(registration_id) -> Registration:
-    registration = _get(Registration, registration_id)
-    if not registration.can_view(current_user):
-        abort(403)
-    return registration
+# Drafts are a 404 for members, as on the HTML pages.
+VISIBLE_EVENT = Lookup(Event, "event_id", can=Event.can_view, refused=404)
+REGISTRATION = Lookup(Registration, "registration_id", can=Registration.can_view)
 
 
 @blp.route("/events/<int:event_id>/registrations", endpoint="event_registrations")
 class EventRegistrations(MethodView):
 
-    @login_required
-    @with_object(Event, "event_id", "event")
-    @blp.arguments(RegistrationListArgsSchema, location="query")
-    @blp.response(200, RegistrationPageSchema)
-    @responds(401, 404)
+    @operation(access=login_required, load=VISIBLE_EVENT, query=RegistrationListArgsSchema,
+               response=RegistrationPageSchema, errors=(401, 404))
     def get(self, args, event):
         """The event's registrations the caller may see, in registration order."""
         query = select(Registration).where(Registration.event_id == event.id).options(
             selectinload(Registration.organization), selectinload(Registration.sessions))
         if not current_user.is_secretariat:
-            if not event.is_published:
-                abort(404)
             query = query.where(Registration.organization_id == current_user.member_organization_id)
         if args.get("status"):
             query = query.where(Registration.status == RegistrationStatus(args["status"]))
         return paginated(query.order_by(Registration.created_at, Registration.id), args["page"], args["per_page"])
 
-    @login_required
-    @with_object(Event, "event_id", "event")
-    @json_body
-    @blp.arguments(RegistrationCreateSchema)
-    @blp.response(201, RegistrationSchema)
-    @responds(400, 401, 403, 404, 409, 422, 429)
+    @operation(access=login_required, load=VISIBLE_EVENT, body=RegistrationCreateSchema,
+               response=RegistrationSchema, status=201, keep_loaded=True,
+               location=lambda registration: url_for("api_registrations.event_registrations",
+                                                     event_id=registration.event_id),
+               errors=(400, 401, 403, 404, 409, 422, 429))
     def post(self, data, event):
         """Register one delegate; `status` in the answer is confirmed, waitlisted or pending."""
-        if not event.can_view(current_user):
-            abort(404)
         organization_id = data.pop("organization_id", None)
-        registration = _save(lambda: services.register(event, data, current_user, organization_id=organization_id),
-                             keep_loaded=True)
-        return registration, 201, {"Location": url_for("api_registrations.event_registrations", event_id=event.id)}
+        return services.register(event, data, current_user, organization_id=organization_id)
 
 
 @blp.route("/registrations/<int:registration_id>/cancel", endpoint="cancel")
 class RegistrationCancel(MethodView):
 
-    @login_required
-    @blp.response(200, RegistrationSchema)
-    @responds(401, 403, 404, 409)
-    def post(self, registration_id):
+    @operation(access=login_required, load=REGISTRATION, response=RegistrationSchema,
+               errors=(401, 403, 404, 409))
+    def post(self, registration):
         """Cancel a registration; cancelling twice is harmless."""
-        registration = _registration_or_error(registration_id)
-        _save(lambda: services.cancel(registration, current_user))
-        return _registration_or_error(registration_id)
+        services.cancel(registration, current_user)  # its result: the registration promoted, if any
+        return registration
 
 
 @blp.route("/registrations/<int:registration_id>/check-in", endpoint="check_in")
 class RegistrationCheckIn(MethodView):
 
-    @secretariat_required
-    @blp.response(200, CheckInSchema)
-    @responds(401, 403, 404, 409)
-    def post(self, registration_id):
+    @operation(access=secretariat_required, load=REGISTRATION, response=CheckInSchema,
+               errors=(401, 403, 404, 409))
+    def post(self, registration):
         """Check a confirmed delegate in (secretariat); calling it again changes nothing."""
-        registration = _registration_or_error(registration_id)
-        done = _save(lambda: services.check_in(registration, current_user))
-        registration = _registration_or_error(registration_id)
-        registration.checked_in_now = done
+        # A plain attribute: the commit expires the columns only.
+        registration.checked_in_now = services.check_in(registration, current_user)
         return registration

@@ -15,11 +15,13 @@ from ..events.models import Event
 from ..core.money import plain
 from ..core.permissions import login_required
 from ..reports.totals import Scope, by_month, totals
-from . import API_PREFIX, ApiErrorSchema
-from .common import _get
+from . import API_PREFIX
+from .resource import Lookup, operation_for
 
 blp = Blueprint("api_totals", __name__, url_prefix=API_PREFIX,
                 description="Totals of signed agreement value (CNY, exact to the fen)")
+
+operation = operation_for(blp, {404: "No such event, or a draft for a member"})
 
 AMOUNT = {"description": "Decimal string in CNY, e.g. \"3500000000.00\""}
 
@@ -94,8 +96,6 @@ class YearTotalsSchema(TotalsSchema):
     by_month = ma.fields.List(ma.fields.Nested(MonthSchema))
 
 
-
-
 def _scope_for(event: Event | None = None, year: int | None = None) -> tuple[Scope, str]:
     if current_user.is_secretariat or (event is not None and event.publish_totals and event.is_published):
         return Scope(event_id=event.id if event else None, year=year), "all"
@@ -106,15 +106,10 @@ def _scope_for(event: Event | None = None, year: int | None = None) -> tuple[Sco
 @blp.route("/events/<int:event_id>/totals", endpoint="event_totals")
 class EventTotals(MethodView):
 
-    @login_required
-    @blp.response(200, TotalsSchema)
-    @blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
-    @blp.alt_response(404, schema=ApiErrorSchema, description="No such event, or a draft for a member")
-    def get(self, event_id):
+    @operation(access=login_required, load=Lookup(Event, "event_id", can=Event.can_view, refused=404),
+               response=TotalsSchema, errors=(401, 404))
+    def get(self, event):
         """The signed value of an event's agreements, with its breakdowns."""
-        event = _get(Event, event_id)
-        if not event.can_view(current_user):
-            abort(404)
         scope, kind = _scope_for(event=event)
         return {**totals(scope), "scope": kind}
 
@@ -122,10 +117,7 @@ class EventTotals(MethodView):
 @blp.route("/years/<int:year>/totals", endpoint="year_totals")
 class YearTotals(MethodView):
 
-    @login_required
-    @blp.response(200, YearTotalsSchema)
-    @blp.alt_response(401, schema=ApiErrorSchema, description="Missing, invalid or revoked token")
-    @blp.alt_response(404, schema=ApiErrorSchema, description="A year outside 2000–2100")
+    @operation(access=login_required, response=YearTotalsSchema, errors=(401, (404, "A year outside 2000–2100")))
     def get(self, year):
         """Agreements signed in a year (local time), with the value per month."""
         if not 2000 <= year <= 2100:

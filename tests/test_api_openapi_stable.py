@@ -1,0 +1,128 @@
+"""The OpenAPI document is the API's contract with its clients: each operation's
+URL, method, endpoint name, who may call it without a token, its body and answer
+schemas and the statuses it documents stay as they are, whatever the code that
+declares them. A change here is a change of the API: make it on purpose."""
+import pytest
+
+# (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
+OPERATIONS = {
+    ("GET", "/me"): ("api_me.me", "token", None, "Me", "200 401"),
+    ("GET", "/organizations"): ("api_organizations.organizations", "token", None, "OrganizationPage",
+                                "200 401 422"),
+    ("POST", "/organizations"): ("api_organizations.organizations", "token", "OrganizationCreate",
+                                 "OrganizationDetail", "201 400 401 403 409 422"),
+    ("GET", "/organizations/{org_id}"): ("api_organizations.organization", "token", None, "OrganizationDetail",
+                                         "200 401 403 404"),
+    ("PATCH", "/organizations/{org_id}"): ("api_organizations.organization", "token", "OrganizationUpdate",
+                                           "OrganizationDetail", "200 400 401 403 404 409 422"),
+    ("GET", "/organizations/{org_id}/contacts"): ("api_organizations.contacts", "token", None, "ContactPage",
+                                                  "200 401 403 404 422"),
+    ("POST", "/organizations/{org_id}/contacts"): ("api_organizations.contacts", "token", "ContactCreate",
+                                                   "Contact", "201 400 401 403 404 409 422"),
+    ("GET", "/events"): ("api_events.events", "public", None, "EventPage", "200 401 422"),
+    ("POST", "/events"): ("api_events.events", "token", "EventCreate", "EventDetail", "201 400 401 403 422"),
+    ("GET", "/events/{event_id}"): ("api_events.event", "public", None, "EventDetail", "200 401 404"),
+    ("PATCH", "/events/{event_id}"): ("api_events.event", "token", "EventUpdate", "EventDetail",
+                                      "200 400 401 403 404 422"),
+    ("POST", "/events/{event_id}/status"): ("api_events.event_status", "token", "EventStatus", "EventDetail",
+                                            "200 400 401 403 404 422"),
+    ("POST", "/events/{event_id}/clone"): ("api_events.event_clone", "token", "EventClone", "EventDetail",
+                                           "201 400 401 403 404 422"),
+    ("GET", "/events/{event_id}/organizers"): ("api_events.organizers", "public", None, "Organizer[]",
+                                               "200 401 404"),
+    ("POST", "/events/{event_id}/organizers"): ("api_events.organizers", "token", "OrganizerCreate", "Organizer",
+                                                "201 400 401 403 404 409 422"),
+    ("DELETE", "/organizers/{organizer_id}"): ("api_events.organizer", "token", None, None, "204 401 403 404"),
+    ("POST", "/events/{event_id}/sessions"): ("api_events.sessions", "token", "SessionCreate", "Session",
+                                              "201 400 401 403 404 422"),
+    ("PATCH", "/sessions/{session_id}"): ("api_events.session", "token", "SessionWrite", "Session",
+                                          "200 400 401 403 404 422"),
+    ("DELETE", "/sessions/{session_id}"): ("api_events.session", "token", None, None, "204 401 403 404"),
+    ("POST", "/sessions/{session_id}/items"): ("api_events.items", "token", "ItemCreate", "Item",
+                                               "201 400 401 403 404 422"),
+    ("PATCH", "/items/{item_id}"): ("api_events.item", "token", "ItemWrite", "Item", "200 400 401 403 404 422"),
+    ("DELETE", "/items/{item_id}"): ("api_events.item", "token", None, None, "204 401 403 404"),
+    ("POST", "/items/{item_id}/participants"): ("api_events.participants", "token", "ParticipantCreate",
+                                                "Participant", "201 400 401 403 404 409 422"),
+    ("DELETE", "/participants/{participant_id}"): ("api_events.participant", "token", None, None,
+                                                   "204 401 403 404"),
+    ("GET", "/people"): ("api_events.people", "token", None, "PersonPage", "200 401 403 422"),
+    ("POST", "/people"): ("api_events.people", "token", "PersonCreate", "Person", "201 400 401 403 422"),
+    ("GET", "/people/{person_id}"): ("api_events.person", "token", None, "Person", "200 401 403 404"),
+    ("PATCH", "/people/{person_id}"): ("api_events.person", "token", "PersonWrite", "Person",
+                                       "200 400 401 403 404 422"),
+    ("GET", "/events/{event_id}/registrations"): ("api_registrations.event_registrations", "token", None,
+                                                  "RegistrationPage", "200 401 404 422"),
+    ("POST", "/events/{event_id}/registrations"): ("api_registrations.event_registrations", "token",
+                                                   "RegistrationCreate", "Registration",
+                                                   "201 400 401 403 404 409 422"),
+    ("POST", "/registrations/{registration_id}/cancel"): ("api_registrations.cancel", "token", None,
+                                                          "Registration", "200 401 403 404 409"),
+    ("POST", "/registrations/{registration_id}/check-in"): ("api_registrations.check_in", "token", None,
+                                                            "CheckIn", "200 401 403 404 409"),
+    ("GET", "/agreements"): ("api_agreements.agreements", "token", None, "AgreementPage", "200 401 422"),
+    ("POST", "/agreements"): ("api_agreements.agreements", "token", "AgreementCreate", "AgreementDetail",
+                              "201 400 401 403 422"),
+    ("GET", "/agreements/{agreement_id}"): ("api_agreements.agreement", "token", None, "AgreementDetail",
+                                            "200 401 403 404"),
+    ("PATCH", "/agreements/{agreement_id}"): ("api_agreements.agreement", "token", "AgreementWrite",
+                                              "AgreementDetail", "200 400 401 403 404 409 422"),
+    ("POST", "/agreements/{agreement_id}/ready"): ("api_agreements.ready", "token", None, "AgreementDetail",
+                                                   "200 401 403 404 409 422"),
+    ("POST", "/agreements/{agreement_id}/sign"): ("api_agreements.sign", "token", "Sign", "AgreementDetail",
+                                                  "200 400 401 403 404 409 422"),
+    ("POST", "/agreements/{agreement_id}/void"): ("api_agreements.void", "token", "Void", "AgreementDetail",
+                                                  "200 400 401 403 404 409 422"),
+    ("GET", "/agreements/{agreement_id}/pdf"): ("api_agreements.pdf", "token", None, "application/pdf",
+                                                "200 401 403 404"),
+    ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
+    ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
+}
+
+PUBLIC = [{}, {"bearerAuth": []}]
+
+
+def _schema_name(schema: dict | None) -> str | None:
+    """"Event" for a reference to it, "Event[]" for a list of them."""
+    if schema is None:
+        return None
+    if "items" in schema:
+        return _schema_name(schema["items"]) + "[]"
+    return schema["$ref"].rsplit("/", 1)[1]
+
+
+def _described(operation: dict) -> tuple:
+    statuses = sorted(operation["responses"])
+    success = operation["responses"][statuses[0]].get("content", {})
+    answer = _schema_name(success["application/json"].get("schema")) if "application/json" in success \
+        else next(iter(success), None)
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    return ("public" if operation.get("security") == PUBLIC else "token", _schema_name(body), answer,
+            " ".join(statuses))
+
+
+@pytest.fixture(scope="module")
+def document_and_endpoints(shared_app):
+    document = shared_app.test_client().get("/api/v1/openapi.json").get_json()
+    endpoints = {}
+    for rule in shared_app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
+            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                endpoints[method, path] = rule.endpoint
+    return document, endpoints
+
+
+def test_the_document_lists_the_same_operations(document_and_endpoints):
+    document, endpoints = document_and_endpoints
+    documented = {(method.upper(), path.removeprefix("/api/v1")) for path, operations in document["paths"].items()
+                  for method in operations if method != "parameters"}
+    assert documented == set(OPERATIONS) == set(endpoints)
+
+
+@pytest.mark.parametrize("key", list(OPERATIONS), ids=lambda key: f"{key[0]} {key[1]}")
+def test_each_operation_keeps_its_contract(document_and_endpoints, key):
+    document, endpoints = document_and_endpoints
+    method, path = key
+    operation = document["paths"]["/api/v1" + path][method.lower()]
+    assert (endpoints[key], *_described(operation)) == OPERATIONS[key]
