@@ -20,7 +20,7 @@ run: $(VENV)/.installed $(MO_FILES) instance/config.py
 	@echo "  Demo login:   admin@example.org / alliance-demo  (also staff@example.org, member@example.org)"
 	@echo ""
 	@# Plain HTTP on this machine: the production cookie flag `Secure` would block the login.
-	ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false \
+	ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false ALLIANCE_BASE_URL=http://$(HOST):$(PORT) \
 		$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 # Production: gunicorn with WORKERS processes (WEB_CONCURRENCY); SECRET_KEY and

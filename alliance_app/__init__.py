@@ -2,6 +2,7 @@
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,14 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
             "SECRET_KEY must be set to at least %d characters (environment or instance/config.py)."
             % app.config["MIN_SECRET_KEY_LENGTH"]
         )
+    from .core.urls import base_url_problem
+
+    base_url = app.config.get("BASE_URL")
+    if base_url and base_url_problem(base_url):
+        raise ConfigurationError(base_url_problem(base_url) + f" (got {base_url!r}).")
+    if not (app.debug or app.testing or base_url) and click.get_current_context(silent=True) is None:
+        # Serving (gunicorn): links must not come from the request's Host header. Commands need none.
+        raise ConfigurationError(base_url_problem(None) + " (environment ALLIANCE_BASE_URL or instance/config.py).")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

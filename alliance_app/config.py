@@ -18,7 +18,10 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_DURATION = timedelta(days=14)
 REMEMBER_COOKIE_NAME = "alliance_remember"
 
-TRUSTED_HOSTS = None  # e.g. ["alliance.example.org"] in production
+TRUSTED_HOSTS = None  # e.g. ["alliance.example.org"] in production: other Host headers get a 400
+# The address users reach the application at, e.g. "https://alliance.example.org": every
+# absolute link (tickets' QR codes, the ceremony screen) is built from it. Required to serve.
+BASE_URL = None
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
 PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; tests use a cheap one

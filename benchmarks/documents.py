@@ -31,7 +31,7 @@ AIM_PACK_SECONDS = 1.0
 def make_app(db_path):
     from alliance_app import create_app
 
-    return create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+    return create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32, "BASE_URL": "http://127.0.0.1", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOG_REQUESTS": False,
                        "SESSION_COOKIE_SECURE": False})
 

@@ -221,7 +221,7 @@ def main():
         from alliance_app.reports.totals import Scope, totals
 
         # Production settings but the cheap password hash (only the seeding logs in) and plain-HTTP cookies.
-        app = create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32,
+        app = create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32, "BASE_URL": "http://127.0.0.1",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                           "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})

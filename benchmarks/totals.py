@@ -231,7 +231,7 @@ def main():
         from alliance_app.extensions import db
         from alliance_app.reports.totals import Scope, totals
 
-        app = create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32,
+        app = create_app({"SECRET_KEY": "benchmark-secret-" + "x" * 32, "BASE_URL": "http://127.0.0.1",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
         has_endpoint = any(rule.rule == ENDPOINT_RULE for rule in app.url_map.iter_rules())

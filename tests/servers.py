@@ -172,6 +172,7 @@ class Gunicorn:
             # Plain HTTP on loopback: the production `Secure` cookie flag would drop the session.
             "ALLIANCE_SESSION_COOKIE_SECURE": "false",
             "ALLIANCE_REMEMBER_COOKIE_SECURE": "false",
+            "ALLIANCE_BASE_URL": f"http://127.0.0.1:{self.port}",
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

@@ -36,7 +36,8 @@ def test_staff_adds_an_organization(client, people, db):
     assert "安徽新能源回收有限公司" in page and VALID_CODE in page
 
 
-@pytest.mark.parametrize("name", ["甲单位有限公司", "甲单位\u200b有限公司", " 甲单位有限公司 ", "甲单位有限公司\u202e"])
+@pytest.mark.parametrize("name", ["甲单位有限公司", "甲单位\u200b有限公司", " 甲单位有限公司 ", "甲单位有限公司\u202e",
+                                  "甲單位有限公司"])
 def test_look_alike_names_are_refused_naming_the_existing_record(client, people, db, name):
     login(client, people.staff)
     before = count(db, Organization)
@@ -332,3 +333,23 @@ def test_contacts_keep_one_main_and_refuse_a_duplicate_mobile(client, people, db
 def test_public_directory_lists_active_members_only(client, people):
     page = client.get("/members").get_data(as_text=True)
     assert "甲单位有限公司" in page and "申请中单位有限公司" not in page
+
+
+def test_traditional_characters_count_as_the_same_name(client, people, db):
+    factories.organization("安徽巡鹰动力能源科技有限公司")
+    login(client, people.staff)
+    response = client.post("/admin/organizations/new", data=new_org_form(name="安徽巡鷹動力能源科技有限公司"))
+    assert response.status_code == 422 and "该单位已登记：安徽巡鹰动力能源科技有限公司" in response.get_data(as_text=True)
+
+
+def test_members_see_the_role_not_the_staff_member_in_the_history(app, client, people, db):
+    from alliance_app.members.services import change_status
+
+    people.staff.name = "秘书处王五"
+    change_status(people.org_a, MembershipStatus.suspended, "未缴会费", people.staff)
+    db.session.commit()
+    page = login(client, people.member_a).get(f"/organizations/{people.org_a.id}").get_data(as_text=True)
+    assert "未缴会费" in page and "秘书处工作人员" in page
+    assert "秘书处王五" not in page and people.staff.email not in page
+    staff_page = login(app.test_client(), people.staff).get(f"/organizations/{people.org_a.id}")
+    assert "秘书处王五" in staff_page.get_data(as_text=True)

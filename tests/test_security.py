@@ -212,7 +212,7 @@ def production_app(app_config, tmp_path, monkeypatch):
     monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(tmp_path / "instance"))
     config = {k: v for k, v in app_config.items()
               if k not in ("TESTING", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "WTF_CSRF_ENABLED")}
-    return create_app({**config, "WTF_CSRF_ENABLED": False})
+    return create_app({**config, "WTF_CSRF_ENABLED": False, "BASE_URL": "https://alliance.example"})
 
 
 def test_production_cookies_are_secure_httponly_lax(production_app, people):
@@ -239,7 +239,7 @@ def test_refuses_to_start_without_a_real_secret_key(tmp_path, monkeypatch, key):
 
 
 def test_environment_overrides_instance_config(tmp_path, monkeypatch):
-    (tmp_path / "config.py").write_text("SECRET_KEY = 'i' * 40\nPAGE_SIZE = 20\n")
+    (tmp_path / "config.py").write_text("SECRET_KEY = 'i' * 40\nPAGE_SIZE = 20\nBASE_URL = 'https://alliance.example'\n")
     monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("ALLIANCE_PAGE_SIZE", "30")
     monkeypatch.setenv("ALLIANCE_TRUSTED_HOSTS", '["alliance.example"]')
@@ -263,3 +263,55 @@ def test_nul_bytes_never_reach_the_database(client, people, method, url, data):
     login(client, people.admin)
     response = client.open(url, method=method, data=data)
     assert response.status_code in (200, 401), response.status_code
+
+
+# --- absolute links come from BASE_URL, never from the Host header -------------------------------------
+
+def test_serving_without_base_url_is_refused_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("ALLIANCE_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError) as excinfo:
+        create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "BASE_URL" in str(excinfo.value) and "\n" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("value", ["alliance.example.org", "ftp://alliance.example.org", "https://",
+                                   "https://alliance.example.org/?next=x", "https://a.example/#top"])
+def test_a_base_url_that_is_not_an_address_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("ALLIANCE_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigurationError) as excinfo:
+        create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "BASE_URL": value})
+    assert value in str(excinfo.value)
+
+
+@pytest.mark.parametrize("base", ["https://alliance.example.org", "https://intranet.example/alliance/"])
+def test_ticket_and_screen_links_ignore_the_host_header(app, client, people, db, base):
+    from alliance_app.registrations.tickets import ticket_url
+
+    app.config["BASE_URL"] = base
+    root = base.rstrip("/")
+    with app.test_request_context("/", base_url="http://evil.example"):
+        assert ticket_url(people.registration_a) == f"{root}/t/1/{people.registration_a.ticket_code}"
+    from alliance_app.accounts.services import start_session
+
+    start_session(people.staff)
+    db.session.commit()
+    with client.session_transaction(base_url="http://evil.example") as session:  # the cookie of that host
+        session["_user_id"] = people.staff.get_id()
+    page = client.get(f"/admin/events/{people.meeting.event.id}/ceremony", base_url="http://evil.example")
+    text = page.get_data(as_text=True)
+    screen = f"{root}/events/{people.meeting.event.slug}/ceremony/screen?key="
+    assert page.status_code == 200 and screen in text and "evil.example" not in text
+
+
+def test_json_answers_are_not_cached_and_features_are_off(client, people):
+    from .conftest import ApiClient
+
+    me = ApiClient(client, people.member_a).get("/api/v1/me")
+    assert me.headers["Cache-Control"] == "no-store"
+    login(client, people.staff)
+    counts = client.get(f"/admin/events/{people.meeting.event.id}/registrations/counts.json")
+    assert counts.status_code == 200 and counts.headers["Cache-Control"] == "no-store"
+    policy = client.get("/").headers["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy

@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from .models import Role
+from .labels import ROLE_LABELS
 from .services import MIN_PASSWORD_LENGTH
 
 
@@ -38,11 +38,7 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Create token"))
 
 
-ROLE_CHOICES = [
-    SelectChoice(Role.staff.value, _l("Secretariat staff")),
-    SelectChoice(Role.admin.value, _l("Secretariat administrator")),
-    SelectChoice(Role.member.value, _l("Member representative")),
-]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class UserForm(FlaskForm):

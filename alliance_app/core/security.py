@@ -9,6 +9,10 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# Nothing here uses the browser's sensors or payment: a page that is made to ask gets nothing.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+                      "accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()")
+
 
 def is_safe_next(target: str | None) -> bool:
     """Only a path on this site: no scheme, no host, no protocol-relative or
@@ -34,7 +38,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "Cache-Control" not in headers and response.mimetype == "text/html":
-            # Pages may carry personal data; keep them out of shared caches.
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in headers and response.mimetype in ("text/html", "application/json"):
+            # Pages and JSON answers (the API, live counts) may carry personal data: no cache keeps them.
             headers["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,7 @@
 """Text from users: normalised before it is stored or compared."""
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width characters and bidirectional controls: invisible, but they make
 # "张\u200b三公司" a different string from "张三公司".
@@ -39,6 +40,15 @@ def clean_code(value: str | None) -> str:
     return clean_line(unicodedata.normalize("NFKC", str(value))) if value is not None else ""
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    # OpenCC's own traditional-to-simplified tables (phrases included), pure Python.
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
 def comparison_key(value: str | None) -> str:
-    """Equal for look-alikes: width (NFKC), case, spaces and invisible characters ignored."""
-    return clean_code(value).casefold().replace(" ", "")
+    """Equal for look-alikes: width (NFKC), case, spaces, invisible characters and
+    traditional versus simplified characters (巡鷹動力 and 巡鹰动力) ignored."""
+    return _to_simplified().convert(clean_code(value)).casefold().replace(" ", "")

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..accounts.labels import ROLE_LABELS
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..core.formflow import form_data, submit
@@ -72,7 +73,7 @@ def organization_detail(org_id):
         return redirect(url_for("members.application_status"))
     org = load_for(Organization, org_id, Organization.can_view)
     return render_template("members/detail.html", org=org, status_form=_status_form(org, formdata=None),
-                           kinds=KIND_LABELS, statuses=STATUS_LABELS, tiers=TIER_LABELS)
+                           kinds=KIND_LABELS, statuses=STATUS_LABELS, tiers=TIER_LABELS, roles=ROLE_LABELS)
 
 
 def _status_form(org, **kwargs) -> StatusForm:
@@ -110,7 +111,7 @@ def organization_status(org_id):
             flash(_("The membership status has been changed."), "success")
             return redirect(url_for("members.organization_detail", org_id=org.id))
     return render_template("members/detail.html", org=org, status_form=form, kinds=KIND_LABELS,
-                           statuses=STATUS_LABELS, tiers=TIER_LABELS), 422
+                           statuses=STATUS_LABELS, tiers=TIER_LABELS, roles=ROLE_LABELS), 422
 
 
 # --- contacts (secretariat, and a representative for its own organization) ---------------------

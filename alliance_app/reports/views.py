@@ -26,6 +26,7 @@ from ..registrations.models import ACTIVE, Registration, RegistrationStatus
 from ..core.spreadsheets import XLSX_MIMETYPE
 from ..core.timeutil import to_local
 from ..core.params import query_int
+from ..core.urls import absolute_url
 from . import bp, charts, documents
 from .totals import Scope, by_month, by_year, last_signed, per_event, totals
 
@@ -95,8 +96,7 @@ def ceremony(event_id):
     return render_template("reports/ceremony.html", event=event, agreements=ceremony_agreements(event),
                            figures=totals(Scope(event_id=event.id)), statuses=STATUS_LABELS,
                            status_colours=STATUS_COLOURS, sectors=SECTOR_LABELS,
-                           screen_url=url_for("reports.screen", slug=event.slug, key=event.screen_token,
-                                              _external=True))
+                           screen_url=absolute_url("reports.screen", slug=event.slug, key=event.screen_token))
 
 
 @bp.route("/admin/events/<int:event_id>/ceremony/rotate", methods=["POST"])
