@@ -55,7 +55,7 @@ OPERATIONS = {
                                                   "RegistrationPage", "200 401 404 422"),
     ("POST", "/events/{event_id}/registrations"): ("api_registrations.event_registrations", "token",
                                                    "RegistrationCreate", "Registration",
-                                                   "201 400 401 403 404 409 422"),
+                                                   "201 400 401 403 404 409 422 429"),
     ("POST", "/registrations/{registration_id}/cancel"): ("api_registrations.cancel", "token", None,
                                                           "Registration", "200 401 403 404 409"),
     ("POST", "/registrations/{registration_id}/check-in"): ("api_registrations.check_in", "token", None,

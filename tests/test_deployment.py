@@ -27,7 +27,7 @@ def test_forwarded_headers_are_ignored_unless_configured(app_config, tmp_path, m
 
 
 def test_one_log_line_per_request_without_personal_data(app_config, tmp_path, monkeypatch, caplog, people):
-    production = make_app({**app_config, "TESTING": False}, tmp_path, monkeypatch)
+    production = make_app({**app_config, "TESTING": False, "BASE_URL": "https://alliance.example"}, tmp_path, monkeypatch)
     with caplog.at_level(logging.INFO, logger="alliance.requests"):
         production.test_client().get("/members?q=13900000001", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "alliance.requests"]
@@ -40,7 +40,8 @@ def test_one_log_line_per_request_without_personal_data(app_config, tmp_path, mo
 
 def test_a_request_refused_before_the_view_is_logged_too(app_config, tmp_path, monkeypatch, caplog):
     """The CSRF check answers 400 before any view runs; the log still has its line."""
-    production = make_app({**app_config, "TESTING": False, "WTF_CSRF_ENABLED": True}, tmp_path, monkeypatch)
+    production = make_app({**app_config, "TESTING": False, "WTF_CSRF_ENABLED": True, "BASE_URL": "https://alliance.example"},
+                          tmp_path, monkeypatch)
     with caplog.at_level(logging.INFO, logger="alliance.requests"):
         response = production.test_client().post("/login", data={"email": "x@example.org"})
     assert response.status_code == 400

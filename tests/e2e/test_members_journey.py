@@ -40,7 +40,9 @@ def test_apply_approve_and_edit_contacts(page: Page):
     expect(page.get_by_text("我们已收到您的申请")).to_be_visible()
 
     log_in(page, "chen@wuhu.example", "a-long-password")
-    page.get_by_role("link", name="本单位", exact=True).click()
+    # An applicant's menu offers its application, not the member pages.
+    expect(page.get_by_role("link", name="本单位", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="您的入会申请", exact=True).click()
     expect(page.get_by_text("秘书处正在审核您的申请")).to_be_visible()
     log_out(page)
 
