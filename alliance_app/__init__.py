@@ -72,6 +72,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     deployment.init_app(app)
     throttle.init_app(app)
+    from .core import queue
+    from .extensions import mail
+
+    queue.init_app(app)
+    mail.init_app(app)
 
     from . import models  # noqa: F401  every model, for Alembic and the audit listener
     from .accounts import bp as accounts_bp
@@ -79,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .audit import bp as audit_bp
     from .events import bp as events_bp
     from .main import bp as main_bp
+    from .notifications import bp as notifications_bp
     from .members import bp as members_bp
     from .registrations import bp as registrations_bp
     from .reports import bp as reports_bp
@@ -91,6 +97,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(notifications_bp)
+
+    from . import notifications
+
+    notifications.init_app(app)
 
     from . import api
 

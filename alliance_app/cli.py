@@ -62,6 +62,23 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(secret)
 
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="Tasks run at once (threads).")
+    def worker_command(workers):
+        """Run the background worker: delivers messages and builds long documents.
+        Several may run, on several hosts, when the queue is Redis (TASK_QUEUE_URL)."""
+        import logging
+
+        from .core.queue import huey_of
+        from .notifications.delivery import sweep
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        with app.app_context():
+            sweep()  # what was left while no worker ran
+        consumer = huey_of(app).create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                                check_worker_health=True, flush_locks=False)
+        consumer.run()
+
     @app.cli.command("demo-data")
     def demo_data_command():
         """Load the reference alliance (safe to run twice)."""

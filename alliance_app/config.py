@@ -91,3 +91,20 @@ APPLICATION_WINDOW_S = 3600
 
 # Reading an uploaded spreadsheet stops after this many seconds (a full import takes about 3).
 IMPORT_MAX_SECONDS = 10
+
+# The secretariat's name at the top of messages (empty: "Alliance Secretariat", translated).
+SECRETARIAT_NAME = ""
+
+# The task queue (core/queue.py): SQLite in instance/ by default; "redis://host:6379/0" in production.
+TASK_QUEUE_URL = None
+TASK_QUEUE_IMMEDIATE = False  # run tasks in the web process (unit tests only)
+
+# Mail (Flask-Mailman). Without MAIL_SERVER messages are kept, previewable, and marked not sent.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "secretariat@localhost"
+MAIL_TIMEOUT = 20  # seconds: a slow server is a temporary failure, retried later

@@ -48,6 +48,8 @@ def base_config(database_url) -> dict:
         "SQLITE_SYNCHRONOUS": "OFF",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        "TASK_QUEUE_URL": "memory://",  # tests that run a worker give it a queue of its own
+        "BASE_URL": "http://localhost",
     }
 
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
+from .messages import DELEGATE_KINDS, PROMOTED, tell_delegate, tell_representative
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
 
@@ -211,6 +212,7 @@ def promote_waitlisted(event: Event, actor=None) -> Registration | None:
         if _try_take_seat(candidate):
             candidate.status = S.confirmed
             record(db.session, "registration_promoted", candidate, actor=actor)
+            tell_delegate(candidate, PROMOTED)
             db.session.flush()
             return candidate
     return None
@@ -273,7 +275,10 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
             raise ServiceError(_duplicate_message(existing, actor) if existing else _l("This mobile number is registered already."),
                                field="mobile", status=409)
         _place(registration, event, actor)
+        tell_delegate(registration, DELEGATE_KINDS[registration.status])
         created.append(registration)
+    if actor.is_member:
+        tell_representative(actor, created)
     db.session.flush()
     return created
 
@@ -324,6 +329,7 @@ def cancel(registration: Registration, actor) -> Registration | None:
     had_seat = registration.holds_seat
     registration.status = S.cancelled
     record(db.session, "registration_cancelled", registration, actor=actor)
+    tell_delegate(registration, DELEGATE_KINDS[S.cancelled])
     db.session.flush()
     if had_seat:
         _release_seat(registration)
@@ -340,6 +346,7 @@ def confirm(registration: Registration, actor) -> Registration:
                            status=409)
     registration.status = S.confirmed
     record(db.session, "registration_confirmed", registration, actor=actor)
+    tell_delegate(registration, DELEGATE_KINDS[S.confirmed])
     db.session.flush()
     return registration
 

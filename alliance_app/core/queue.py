@@ -1,0 +1,64 @@
+"""The task queue: huey, on SQLite in instance/ by default, on Redis when
+TASK_QUEUE_URL says redis://. The web processes only enqueue; `flask worker`
+runs the tasks (make run starts one beside the web server).
+
+Tasks are plain functions registered per app (`register(app, fn)`), each run
+inside an app context of the worker's own app."""
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+
+def _make_huey(app: Flask):
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+    url = app.config.get("TASK_QUEUE_URL") or ""
+    immediate = bool(app.config.get("TASK_QUEUE_IMMEDIATE"))
+    if url == "memory://":  # tests that run no worker: queued tasks stay in this process
+        return MemoryHuey("alliance", immediate=immediate, results=False)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("alliance", url=url, immediate=immediate, results=False)
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else str(
+        Path(app.instance_path) / "tasks.sqlite3")
+    return SqliteHuey("alliance", filename=path, immediate=immediate, results=False, timeout=15)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["huey"] = _make_huey(app)
+    app.extensions["huey_tasks"] = {}
+
+
+def huey_of(app: Flask | None = None):
+    return (app or current_app).extensions["huey"]
+
+
+def register(app: Flask, function, *, periodic=None, retries: int = 0, retry_delay: int = 0):
+    """Make `function` a task of this app's queue (`periodic`: a huey crontab)."""
+    huey = huey_of(app)
+
+    def run(*args, **kwargs):
+        with app.app_context():
+            return function(*args, **kwargs)
+
+    run.__name__ = function.__name__
+    name = f"{function.__module__}.{function.__name__}"
+    if periodic is not None:
+        task = huey.periodic_task(periodic, name=name)(run)
+    else:
+        task = huey.task(retries=retries, retry_delay=retry_delay, name=name)(run)
+    app.extensions["huey_tasks"][function.__name__] = task
+    return task
+
+
+def enqueue(name: str, *args) -> bool:
+    """Queue a task by name; False (logged) when the queue cannot be reached:
+    whatever the task was for must then be found again by a periodic sweep."""
+    try:
+        current_app.extensions["huey_tasks"][name](*args)
+        return True
+    except Exception:
+        log.exception("Could not queue %s%r", name, args)
+        return False
