@@ -72,6 +72,19 @@ class SectionStart(Flowable):
         self.canv._section_starts.add(self.canv.getPageNumber())
 
 
+class Reached(Flowable):
+    """Draws nothing: calls `callback()` once the story has got this far, for
+    the progress of a long build."""
+
+    def __init__(self, callback):
+        super().__init__()
+        self.width = self.height = 0
+        self.callback = callback
+
+    def draw(self):
+        self.callback()
+
+
 def _numbered_canvas_class(font_name: str, label_format: str):
     class NumberedCanvas(pdf_canvas.Canvas):
         """Defers each page until the page count of its section is known."""

@@ -11,6 +11,8 @@ from ..core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, x
 from .labels import CATEGORY_LABELS, STATUS_LABELS
 
 FORMATS = ("xlsx", "csv")
+MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
+PROGRESS_EVERY = 100  # rows
 
 
 def export_header() -> list[str]:
@@ -57,12 +59,24 @@ def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
         ]
 
 
-def export(event, registrations: Iterable, fmt: str) -> tuple[bytes, str]:
-    """(file content, mimetype) of the registrations as "xlsx" or "csv" (UTF-8 with BOM)."""
+def _reporting(rows: Iterator[list[Any]], total: int, progress) -> Iterator[list[Any]]:
+    for number, row in enumerate(rows, start=1):
+        yield row
+        if number % PROGRESS_EVERY == 0 or number == total:
+            progress(number, total)
+
+
+def export(event, registrations: Iterable, fmt: str, progress=None) -> tuple[bytes, str]:
+    """(file content, mimetype) of the registrations as "xlsx" or "csv" (UTF-8 with BOM).
+    `progress(done, total)`, if given, hears every PROGRESS_EVERY rows."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     header = export_header()
+    if progress is not None:
+        registrations = list(registrations)
     rows = export_rows(event, registrations)
+    if progress is not None:
+        rows = _reporting(rows, len(registrations), progress)
     if fmt == "csv":
         return csv_bytes(header, rows), CSV_MIMETYPE
     sheet = Sheet(_("Registrations"), header, rows)

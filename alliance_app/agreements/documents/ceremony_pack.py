@@ -11,7 +11,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
 
 from ...core.money import format_amount, from_fen
 from ...events.documents import when_text
-from ...pdf.document import FRAME_WIDTH, SectionStart, build_pdf, escape, styles
+from ...pdf.document import FRAME_WIDTH, Reached, SectionStart, build_pdf, escape, styles
 from ...pdf.tables import GRID, HEADER_BACKGROUND, table_style
 from ...pdf.watermark import SetWatermark, Watermark
 from ..labels import SECTOR_LABELS
@@ -83,17 +83,20 @@ def signing_list(event, agreements: list[Agreement], s) -> list:
     return story
 
 
-def ceremony_pack_pdf(event, agreements: list[Agreement]) -> bytes:
+def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None) -> bytes:
     """The signing list, then every agreement from a new page with its own
-    page numbering, in one PDF."""
+    page numbering, in one PDF. `progress(done, total)`, if given, hears after
+    each agreement how many are on paper."""
     s = contract_styles()
     # Latin wrapping: "CNY 3,500,000,000.00" breaks at its space, never inside the number.
     s["amount_cell"] = ParagraphStyle("amount-cell", parent=s["cell"], fontSize=9, alignment=TA_RIGHT, wordWrap=None)
     list_styles = {**styles(), "amount_cell": s["amount_cell"]}
     watermark = Watermark(None)  # the list itself has none
     story = signing_list(event, agreements, list_styles)
-    for agreement in agreements:
+    for done, agreement in enumerate(agreements, start=1):
         story += [SetWatermark(watermark, watermark_text(agreement)), PageBreak(), SectionStart()]
         story += agreement_story(agreement, s)
+        if progress is not None:
+            story.append(Reached(lambda done=done: progress(done, len(agreements))))
     return build_pdf(story, title=_("Signing ceremony %(title)s", title=event.title),
                      subject=event.theme or event.title, on_page=watermark)

@@ -156,9 +156,10 @@ class BadgeSheet(Flowable):
     """One A4 sheet of badges, drawn at fixed places on the page whatever the
     margins of the document."""
 
-    def __init__(self, event, registrations, urls):
+    def __init__(self, event, registrations, urls, reached=None):
         super().__init__()
         self.event, self.registrations, self.urls = event, registrations, urls
+        self.reached = reached  # called once the sheet is drawn (progress of a long build)
 
     def wrap(self, available_width, available_height):
         # The whole frame: the next sheet starts on a new page.
@@ -175,6 +176,8 @@ class BadgeSheet(Flowable):
             _draw_badge(canv, self.event, registration, url, x, y, base)
             _crop_marks(canv, x, y)
         canv.restoreState()
+        if self.reached is not None:
+            self.reached()
 
 
 def _nothing_to_print(event, message: str) -> list:
@@ -183,14 +186,21 @@ def _nothing_to_print(event, message: str) -> list:
             Paragraph(escape(message), s["centered"])]
 
 
-def badges_pdf(event, registrations) -> bytes:
-    """Name badges, eight per A4 sheet, in the order given."""
+def _reached(progress, done: int, total: int):
+    return None if progress is None else (lambda: progress(done, total))
+
+
+def badges_pdf(event, registrations, progress=None) -> bytes:
+    """Name badges, eight per A4 sheet, in the order given. `progress(done,
+    total)`, if given, hears after each sheet how many badges are drawn."""
     registrations = list(registrations)
     title = _("Badges %(title)s", title=event.title)
     if not registrations:
         return build_pdf(_nothing_to_print(event, _("No delegates were selected: there are no badges to print.")),
                          title=title, subject=event.title)
     urls = [ticket_url(registration) for registration in registrations]
-    story = [BadgeSheet(event, registrations[start:start + PER_SHEET], urls[start:start + PER_SHEET])
-             for start in range(0, len(registrations), PER_SHEET)]
+    total = len(registrations)
+    story = [BadgeSheet(event, registrations[start:start + PER_SHEET], urls[start:start + PER_SHEET],
+                        _reached(progress, min(start + PER_SHEET, total), total))
+             for start in range(0, total, PER_SHEET)]
     return build_pdf(story, title=title, subject=event.title, margins_mm=(8, 8, 8, 8))

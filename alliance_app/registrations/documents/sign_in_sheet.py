@@ -41,9 +41,25 @@ def by_organization(registrations) -> list[tuple[str | None, list]]:
 SIGN_IN_WIDTHS = [10 * mm, 30 * mm, 36 * mm, 26 * mm, 25 * mm, 43 * mm]  # 170 mm
 
 
-def sign_in_sheet_pdf(event, registrations) -> bytes:
+def _reporting_table(progress, rows: int, delegates: int) -> type[Table]:
+    """A Table that tells `progress` how many delegates are drawn after each
+    page's part of it (reportlab splits a table into parts of its own class;
+    each part repeats the header row)."""
+    drawn = [0]
+
+    class ReportingTable(Table):
+        def draw(self):
+            super().draw()
+            drawn[0] += self._nrows - 1
+            progress(min(delegates, round(delegates * drawn[0] / max(rows, 1))), delegates)
+
+    return ReportingTable
+
+
+def sign_in_sheet_pdf(event, registrations, progress=None) -> bytes:
     """签到表 for the registration desk: grouped by organization, mobile numbers
-    masked (the sheet lies open on a public desk), room to sign."""
+    masked (the sheet lies open on a public desk), room to sign. `progress(done,
+    total)`, if given, hears after each page how many delegates are on paper."""
     s = styles()
     registrations = list(registrations)
     cell = s["cell"]
@@ -91,7 +107,8 @@ def sign_in_sheet_pdf(event, registrations) -> bytes:
                 Paragraph(escape(registration.masked_mobile), centred_cell),
                 Spacer(1, 10 * mm),  # room to sign
             ])
-    table = Table(rows, colWidths=SIGN_IN_WIDTHS, repeatRows=1)
+    table_class = Table if progress is None else _reporting_table(progress, len(rows) - 1, len(registrations))
+    table = table_class(rows, colWidths=SIGN_IN_WIDTHS, repeatRows=1)
     table.setStyle(table_style(commands))
     story.append(table)
     return build_pdf(story, title=_("Sign-in sheet %(title)s", title=event.title), subject=event.title)
