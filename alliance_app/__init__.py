@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .audit import bp as audit_bp
     from .events import bp as events_bp
     from .main import bp as main_bp
+    from .jobs import bp as jobs_bp
     from .notifications import bp as notifications_bp
     from .members import bp as members_bp
     from .registrations import bp as registrations_bp
@@ -98,10 +99,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(jobs_bp)
 
-    from . import notifications
+    from . import jobs, notifications
 
     notifications.init_app(app)
+    jobs.init_app(app)
 
     from . import api
 

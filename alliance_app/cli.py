@@ -70,11 +70,13 @@ def init_app(app: Flask) -> None:
         import logging
 
         from .core.queue import huey_of
+        from .jobs.services import sweep as sweep_jobs
         from .notifications.delivery import sweep
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         with app.app_context():
             sweep()  # what was left while no worker ran
+            sweep_jobs()
         consumer = huey_of(app).create_consumer(workers=workers, worker_type="thread", periodic=True,
                                                 check_worker_health=True, flush_locks=False)
         consumer.run()

@@ -108,3 +108,12 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "secretariat@localhost"
 MAIL_TIMEOUT = 20  # seconds: a slow server is a temporary failure, retried later
+
+# Long documents are built by the worker (alliance_app/jobs) above these sizes; the page
+# shows their progress and offers the download. Smaller ones are sent at once.
+BACKGROUND_DOCUMENT_THRESHOLD = 200    # delegates on badges and sign-in sheets
+BACKGROUND_EXPORT_THRESHOLD = 2000     # rows of a registration export (XLSX, CSV)
+BACKGROUND_AGREEMENT_THRESHOLD = 20    # agreements in a ceremony pack
+# How often (seconds) a document being built writes its progress; a built document is
+# kept for a day, or until the data it was built from changes.
+JOB_PROGRESS_INTERVAL_S = 1.0

@@ -1,6 +1,7 @@
 """Import every model so the metadata is complete (Alembic, create_all)."""
 from .core.throttle import ThrottleHit  # noqa: F401
 from .notifications.models import Message  # noqa: F401
+from .jobs.models import DocumentJob  # noqa: F401
 from .accounts.models import ApiToken, LoginFailure, User  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .members.models import Contact, Organization, StatusChange  # noqa: F401

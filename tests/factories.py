@@ -108,3 +108,16 @@ def people() -> SimpleNamespace:
         staff=staff,
         admin=user(Role.admin, email="admin@secretariat.example"),
     )
+
+
+def document_job(meeting_event, requested_by, status="done"):
+    """A built badges document of an event, as the worker leaves it."""
+    from alliance_app.jobs.models import DocumentJob, JobStatus
+
+    job = DocumentJob(kind="badges", parameters={"event_id": meeting_event.id, "ids": []}, locale="zh_CN",
+                      request_key="0" * 64, fingerprint="0" * 64, requested_by_id=requested_by.id,
+                      status=JobStatus(status), progress_done=1, progress_total=1, result=b"%PDF-1.4 built",
+                      filename="胸卡.pdf", fallback_filename="badges.pdf", mimetype="application/pdf", inline=True)
+    db.session.add(job)
+    db.session.commit()
+    return job

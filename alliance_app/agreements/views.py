@@ -12,11 +12,13 @@ from ..core.errors import ServiceError
 from ..events.models import AgendaItem, AgendaKind, Event, EventSession
 from ..events.services import event_by_slug
 from ..extensions import db
+from ..jobs.respond import document_response
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from ..core.security import is_safe_next
 from ..core.params import query_int, paginate
 from . import bp, documents, services
+from .printing import CEREMONY_PACK
 from .forms import AgreementForm, VoidForm
 from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
 from .models import Agreement, AgreementParty, AgreementStatus
@@ -214,10 +216,8 @@ def ceremony_pack(slug):
     event = event_by_slug(slug)
     if event is None:
         abort(404)
-    agreements = services.ceremony_agreements(event, with_clauses=True)
-    return download_response(documents.ceremony_pack_pdf(event, agreements),
-                             _("Signing ceremony %(title)s", title=event.title) + ".pdf", "application/pdf",
-                             fallback=f"ceremony-{event.slug}.pdf", inline=True)
+    # Many agreements: built by the worker, with a page that shows its progress.
+    return document_response(CEREMONY_PACK, {"event_id": event.id})
 
 
 @bp.route("/my/agreements")

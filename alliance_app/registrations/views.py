@@ -3,7 +3,7 @@ registers, confirms and cancels anyone, and prints."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -12,12 +12,12 @@ from ..core.errors import ServiceError
 from ..events.models import Event, EventStatus
 from ..events.services import event_by_slug
 from ..extensions import db
-from ..members.models import Organization
+from ..jobs.respond import document_response
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
-from ..core.text import clean_line
 from ..core.params import paginate, query_ids
-from . import bp, documents, services, transfer
+from . import bp, documents, printing, services, transfer
+from .printing import registration_query
 from .forms import DelegateForm, DelegatesForm, QuotaForm
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS
 from .models import EventQuota, Registration, RegistrationStatus
@@ -189,21 +189,6 @@ def _event(event_id) -> Event:
     return db.get_or_404(Event, event_id)
 
 
-def registration_query(event: Event, filters: dict):
-    query = select(Registration).where(Registration.event_id == event.id).options(
-        selectinload(Registration.organization), selectinload(Registration.sessions))
-    if filters.get("status") in RegistrationStatus.__members__:
-        query = query.where(Registration.status == RegistrationStatus(filters["status"]))
-    if filters.get("category") in {c.value for c in CATEGORY_LABELS}:
-        query = query.where(Registration.category == filters["category"])
-    q = clean_line(filters.get("q"))[:100]
-    if q:
-        query = query.outerjoin(Organization, Registration.organization_id == Organization.id).where(or_(
-            Registration.name.contains(q, autoescape=True), Registration.mobile.contains(q, autoescape=True),
-            Organization.name.contains(q, autoescape=True), Organization.short_name.contains(q, autoescape=True)))
-    return query.order_by(Registration.created_at, Registration.id)
-
-
 def _filters() -> dict:
     return {key: request.args.get(key, "") for key in ("status", "category", "q") if request.args.get(key)}
 
@@ -295,41 +280,28 @@ def quota(event_id):
     return redirect(url_for("registrations.event_list", event_id=event.id) + "#quotas")
 
 
+# Whole events: built by the worker above a size threshold, with a page that shows the progress.
+
 @bp.route("/admin/events/<int:event_id>/registrations/export.<fmt>")
 @secretariat_required
 def export(event_id, fmt):
     event = _event(event_id)
-    if fmt not in ("xlsx", "csv"):
+    if fmt not in transfer.FORMATS:
         abort(404)
-    rows = db.session.scalars(registration_query(event, _filters())).all()
-    data, mimetype = transfer.export(event, rows, fmt)
-    return download_response(data, _("Registrations %(title)s", title=event.title) + f".{fmt}", mimetype,
-                             fallback=f"registrations-{event.slug}.{fmt}")
+    return document_response(printing.EXPORT, {"event_id": event.id, "fmt": fmt, "filters": _filters()})
 
 
-def _selected(event: Event) -> list[Registration]:
-    query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(
-        (RegistrationStatus.confirmed, RegistrationStatus.checked_in))).options(
-        selectinload(Registration.organization)).order_by(Registration.organization_id, Registration.name)
-    ids = query_ids("ids", limit=2000)
-    if ids:
-        query = query.where(Registration.id.in_(ids))
-    return list(db.session.scalars(query))
+def _selection(event: Event) -> dict:
+    return {"event_id": event.id, "ids": sorted(set(query_ids("ids", limit=2000)))}
 
 
 @bp.route("/admin/events/<int:event_id>/badges.pdf")
 @secretariat_required
 def badges(event_id):
-    event = _event(event_id)
-    return download_response(documents.badges_pdf(event, _selected(event)),
-                             _("Badges %(title)s", title=event.title) + ".pdf", "application/pdf",
-                             fallback=f"badges-{event.slug}.pdf", inline=True)
+    return document_response(printing.BADGES, _selection(_event(event_id)))
 
 
 @bp.route("/admin/events/<int:event_id>/sign-in-sheet.pdf")
 @secretariat_required
 def sign_in_sheet(event_id):
-    event = _event(event_id)
-    return download_response(documents.sign_in_sheet_pdf(event, _selected(event)),
-                             _("Sign-in sheet %(title)s", title=event.title) + ".pdf", "application/pdf",
-                             fallback=f"sign-in-sheet-{event.slug}.pdf", inline=True)
+    return document_response(printing.SIGN_IN_SHEET, _selection(_event(event_id)))

@@ -23,3 +23,28 @@ document.querySelectorAll("[data-counts-url]").forEach(function (panel) {
   };
   setInterval(refresh, 10000);
 });
+
+// A document built in the background: its page follows the job's progress and,
+// once it is finished, loads again to offer the download (or say what went wrong).
+document.querySelectorAll("[data-job-url]").forEach(function (panel) {
+  if (panel.dataset.jobFinished === "true") { return; }
+  const bar = panel.querySelector("[data-job-bar]");
+  const text = panel.querySelector("[data-job-text]");
+  let wait = 1000;
+  const poll = function () {
+    fetch(panel.dataset.jobUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (job) {
+        if (!job) { wait = Math.min(wait * 2, 15000); }
+        else {
+          wait = 1500;
+          if (bar) { bar.value = job.percent; bar.textContent = job.percent + "%"; }
+          if (text) { text.textContent = job.text; }
+          if (job.finished) { window.location.reload(); return; }
+        }
+        setTimeout(poll, wait);
+      })
+      .catch(function () { wait = Math.min(wait * 2, 15000); setTimeout(poll, wait); });
+  };
+  setTimeout(poll, wait);
+});

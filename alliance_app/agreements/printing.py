@@ -1,0 +1,31 @@
+"""The signing ceremony pack as a document the worker may build
+(alliance_app/jobs) when an event has many agreements."""
+from flask_babel import gettext as _
+
+from ..events.models import Event
+from ..extensions import db
+from ..jobs.registry import DocumentKind, digest, register_kind, row_values
+from . import documents, services
+
+
+def _load(params):
+    event = db.session.get(Event, params["event_id"])
+    return None if event is None else (event, services.ceremony_agreements(event, with_clauses=True))
+
+
+def _fingerprint(data) -> str:
+    event, agreements = data
+    return digest(row_values(event), [
+        (row_values(agreement),
+         [(row_values(party), row_values(party.organization)) for party in agreement.parties],
+         [row_values(clause) for clause in agreement.clauses],
+         [row_values(sector) for sector in agreement.sector_rows])
+        for agreement in agreements])
+
+
+CEREMONY_PACK = register_kind(DocumentKind(
+    name="ceremony_pack", load=_load, size=lambda data: len(data[1]), fingerprint=_fingerprint,
+    build=lambda data, progress: documents.ceremony_pack_pdf(*data, progress=progress),
+    describe=lambda data: (_("Signing ceremony %(title)s", title=data[0].title) + ".pdf",
+                           f"ceremony-{data[0].slug}.pdf", "application/pdf"),
+    can_view=lambda user: user.is_secretariat, threshold="BACKGROUND_AGREEMENT_THRESHOLD"))
