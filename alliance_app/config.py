@@ -101,6 +101,7 @@ TASK_QUEUE_IMMEDIATE = False  # run tasks in the web process (unit tests only)
 
 # Mail (Flask-Mailman). Without MAIL_SERVER messages are kept, previewable, and marked not sent.
 MAIL_SERVER = None
+MAIL_BACKEND = "smtp"
 MAIL_PORT = 25
 MAIL_USE_TLS = False
 MAIL_USE_SSL = False
@@ -108,3 +109,5 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "secretariat@localhost"
 MAIL_TIMEOUT = 20  # seconds: a slow server is a temporary failure, retried later
+# A worker holds a message this long; if it dies meanwhile, another sends it after that.
+MESSAGE_CLAIM_SECONDS = 300

@@ -7,7 +7,9 @@ inside an app context of the worker's own app."""
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+
+from .engine import WRITING_TASK
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ def register(app: Flask, function, *, periodic=None, retries: int = 0, retry_del
 
     def run(*args, **kwargs):
         with app.app_context():
+            setattr(g, WRITING_TASK, True)
             return function(*args, **kwargs)
 
     run.__name__ = function.__name__
