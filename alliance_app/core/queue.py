@@ -25,7 +25,10 @@ def _make_huey(app: Flask):
         return RedisHuey("alliance", url=url, immediate=immediate, results=False)
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else str(
         Path(app.instance_path) / "tasks.sqlite3")
-    return SqliteHuey("alliance", filename=path, immediate=immediate, results=False, timeout=15)
+    # No fsync per task (0.2 ms to queue one instead of 5-7 ms, measured): a task is only a
+    # hint; what must survive (a message) is a row of the application's database, and the
+    # worker's sweep finds any whose task a power cut lost.
+    return SqliteHuey("alliance", filename=path, immediate=immediate, results=False, timeout=15, fsync=False)
 
 
 def init_app(app: Flask) -> None:
