@@ -224,7 +224,7 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
     contact_values["is_main"] = True
     org.contacts.append(Contact(**contact_values))
     if has_account:
-        record(db.session, "application_submitted_with_existing_account", org, object_label=f"{org.name} <{email}>")
+        record(db.session, "application_with_existing_account", org, object_label=f"{org.name} <{email}>")
         return org, None
     try:
         user = create_user(email, account.get("password", ""), Role.member, name=contact_values["name"],
