@@ -130,3 +130,19 @@ def test_a_message_is_claimed_by_one_worker_only(smtp, people, open_event, db, a
     for thread in threads:
         thread.join()
     assert len(smtp.inbox.received) == 1
+
+
+def test_a_cancellation_that_promotes_sends_the_promotion_with_the_ticket(smtp, people, open_event, db):
+    open_event.capacity = 2  # the fixture's delegate and one more
+    db.session.commit()
+    seated, _ = register(open_event, people.staff, db, name="甲", email="a@example.com", mobile="13800000041")
+    waiting, message = register(open_event, people.staff, db, name="乙", email="b@example.com", mobile="13800000042")
+    assert message.kind == "registration_waitlisted"
+    services.cancel(db.session.get(type(seated), seated.id), people.staff)
+    db.session.commit()
+    for row in db.session.scalars(select(Message).order_by(Message.id)):
+        delivery.deliver(row.id)
+    kinds = {(r.rcpt_tos[0], r.message["Subject"].split("：")[0]) for r in smtp.inbox.received}
+    assert ("a@example.com", "报名已取消") in kinds and ("b@example.com", "已为您留出席位") in kinds
+    [promotion] = [r.message for r in smtp.inbox.received if r.message["Subject"].startswith("已为您留出席位")]
+    assert [part.get_filename() for part in promotion.iter_attachments()] == [f"ticket-{waiting.ticket_code}.pdf"]
