@@ -99,9 +99,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp)
 
-    from . import notifications
+    from . import events, notifications
 
     notifications.init_app(app)
+    events.init_app(app)
 
     from . import api
 

@@ -77,6 +77,9 @@ OPERATIONS = {
                                                 "200 401 403 404"),
     ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
     ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
+    ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
+    ("POST", "/messages/{message_id}/resend"): ("api_messages.resend", "token", None, "Message",
+                                                "200 401 403 404 409"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]
