@@ -111,6 +111,16 @@ def make_app(config: dict, instance_path, monkeypatch):
 
 
 @pytest.fixture
+def mailbox(app):
+    """A mail server that keeps what it is given (Flask-Mailman's locmem backend,
+    the one it uses in testing): the messages as sent, secrets included."""
+    app.config["MAIL_SERVER"] = "localhost"  # restored by the app fixture
+    mailman = app.extensions["mailman"]
+    mailman.outbox = []
+    return mailman.outbox
+
+
+@pytest.fixture
 def db(app):
     from alliance_app.extensions import db as database
 
