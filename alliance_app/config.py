@@ -88,6 +88,15 @@ DUPLICATE_LOOKUP_WINDOW_S = 3600
 # membership applications, per address.
 APPLICATION_LIMIT = 5
 APPLICATION_WINDOW_S = 3600
+# "Forgot your password?" requests, per address and per email (whether or not it has an account).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_WINDOW_S = 3600
+
+# How long a link that sets a password stays valid (accounts/links.py), in seconds:
+# the reset of a forgotten password, and the invitation of a new account.
+PASSWORD_RESET_MAX_AGE_S = 3600
+INVITATION_MAX_AGE_S = 7 * 24 * 3600
 
 # Reading an uploaded spreadsheet stops after this many seconds (a full import takes about 3).
 IMPORT_MAX_SECONDS = 10

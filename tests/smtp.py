@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -44,6 +45,34 @@ class Inbox:
     def message_ids(self) -> list[str]:
         with self.lock:
             return [r.message["Message-ID"] for r in self.received]
+
+
+@dataclass
+class Sent:
+    """A received mail in the shape of an outgoing one: to, subject, body (text), alternatives (HTML)."""
+    to: list[str]
+    subject: str
+    body: str
+    alternatives: list[tuple[str, str]]
+
+
+class Mailbox(Sequence):
+    """What the server has received so far, read live, as Sent mails."""
+
+    def __init__(self, inbox: Inbox):
+        self.inbox = inbox
+
+    def _all(self) -> list[Sent]:
+        with self.inbox.lock:
+            messages = [received.message for received in self.inbox.received]
+        return [Sent([str(m["To"])], str(m["Subject"]), m.get_body(("plain",)).get_content(),
+                     [(m.get_body(("html",)).get_content(), "text/html")]) for m in messages]
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self.inbox.received)
 
 
 class SmtpServer:

@@ -7,6 +7,8 @@ import pytest
 # (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
 OPERATIONS = {
     ("GET", "/me"): ("api_me.me", "token", None, "Me", "200 401"),
+    ("POST", "/password-reset"): ("api_accounts.password_reset", "public", "PasswordReset", "PasswordResetAccepted",
+                                  "202 400 401 422 429"),
     ("GET", "/organizations"): ("api_organizations.organizations", "token", None, "OrganizationPage",
                                 "200 401 422"),
     ("POST", "/organizations"): ("api_organizations.organizations", "token", "OrganizationCreate",

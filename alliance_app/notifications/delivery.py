@@ -32,14 +32,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def render(message: Message):
+def render(message: Message, *, reveal: bool = True):
     """(subject, text, html, attachments) as the recipient will get them, or
-    PermanentFailure when what the message is about is gone."""
+    PermanentFailure when what the message is about is gone. reveal=False: the
+    secret of a confidential kind replaced by a placeholder (registry.Kind)."""
     kind = KINDS.get(message.kind)
     if kind is None:
         raise PermanentFailure(f"Unknown kind of message: {message.kind}")
     with force_locale(message.locale):
-        context = kind.context(message.params or {})
+        params = message.params or {}
+        context = kind.context(params, reveal=reveal) if kind.confidential else kind.context(params)
         if context is None:
             raise PermanentFailure("What the message is about no longer exists.")
         context = {**context, "recipient_name": message.recipient_name, "message": message}
@@ -119,7 +121,10 @@ def deliver(message_id: int) -> None:
     except PermanentFailure as exc:
         _finish(message, MessageStatus.failed, str(exc))
         return
-    message.subject, message.body_text, message.body_html = subject, text, html
+    if KINDS[message.kind].confidential:  # the outbox keeps what was sent, but for the secret
+        message.subject, message.body_text, message.body_html = render(message, reveal=False)[:3]
+    else:
+        message.subject, message.body_text, message.body_html = subject, text, html
     if not current_app.config.get("MAIL_SERVER"):
         _finish(message, MessageStatus.not_sent, None)
         return
