@@ -18,10 +18,14 @@ run: $(VENV)/.installed $(MO_FILES) instance/config.py
 	@echo ""
 	@echo "  Alliance app: http://$(HOST):$(PORT)/"
 	@echo "  Demo login:   admin@example.org / alliance-demo  (also staff@example.org, member@example.org)"
+	@echo "  Messages:     http://$(HOST):$(PORT)/admin/messages  (kept there, not sent, without MAIL_SERVER)"
 	@echo ""
 	@# Plain HTTP on this machine: the production cookie flag `Secure` would block the login.
-	ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false ALLIANCE_BASE_URL=http://$(HOST):$(PORT) \
-		$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+	@# The background worker runs beside the web server and stops with it.
+	export ALLIANCE_SESSION_COOKIE_SECURE=false ALLIANCE_REMEMBER_COOKIE_SECURE=false \
+		ALLIANCE_BASE_URL=http://$(HOST):$(PORT); \
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 # Production: gunicorn with WORKERS processes (WEB_CONCURRENCY); SECRET_KEY and
 # DATABASE_URL from the environment or instance/config.py; no demo data.

@@ -101,9 +101,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(jobs_bp)
 
-    from . import jobs, notifications
+    from . import events, jobs, notifications
 
     notifications.init_app(app)
+    events.init_app(app)
     jobs.init_app(app)
 
     from . import api

@@ -88,6 +88,15 @@ DUPLICATE_LOOKUP_WINDOW_S = 3600
 # membership applications, per address.
 APPLICATION_LIMIT = 5
 APPLICATION_WINDOW_S = 3600
+# "Forgot your password?" requests, per address and per email (whether or not it has an account).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_WINDOW_S = 3600
+
+# How long a link that sets a password stays valid (accounts/links.py), in seconds:
+# the reset of a forgotten password, and the invitation of a new account.
+PASSWORD_RESET_MAX_AGE_S = 3600
+INVITATION_MAX_AGE_S = 7 * 24 * 3600
 
 # Reading an uploaded spreadsheet stops after this many seconds (a full import takes about 3).
 IMPORT_MAX_SECONDS = 10
@@ -101,6 +110,7 @@ TASK_QUEUE_IMMEDIATE = False  # run tasks in the web process (unit tests only)
 
 # Mail (Flask-Mailman). Without MAIL_SERVER messages are kept, previewable, and marked not sent.
 MAIL_SERVER = None
+MAIL_BACKEND = "smtp"
 MAIL_PORT = 25
 MAIL_USE_TLS = False
 MAIL_USE_SSL = False
@@ -108,6 +118,8 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "secretariat@localhost"
 MAIL_TIMEOUT = 20  # seconds: a slow server is a temporary failure, retried later
+# A worker holds a message this long; if it dies meanwhile, another sends it after that.
+MESSAGE_CLAIM_SECONDS = 300
 
 # Long documents are built by the worker (alliance_app/jobs) above these sizes; the page
 # shows their progress and offers the download. Smaller ones are sent at once.

@@ -111,6 +111,17 @@ def make_app(config: dict, instance_path, monkeypatch):
 
 
 @pytest.fixture
+def mailbox(app):
+    """A real SMTP server on loopback for the test's app: the mails as they arrive
+    (to, subject, text body, HTML alternative), secrets included."""
+    from .smtp import Mailbox, SmtpServer
+
+    with SmtpServer() as server:
+        app.config.update(server.config())  # restored by the app fixture
+        yield Mailbox(server.inbox)
+
+
+@pytest.fixture
 def db(app):
     from alliance_app.extensions import db as database
 

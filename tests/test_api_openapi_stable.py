@@ -7,6 +7,8 @@ import pytest
 # (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
 OPERATIONS = {
     ("GET", "/me"): ("api_me.me", "token", None, "Me", "200 401"),
+    ("POST", "/password-reset"): ("api_accounts.password_reset", "public", "PasswordReset", "PasswordResetAccepted",
+                                  "202 400 401 422 429"),
     ("GET", "/organizations"): ("api_organizations.organizations", "token", None, "OrganizationPage",
                                 "200 401 422"),
     ("POST", "/organizations"): ("api_organizations.organizations", "token", "OrganizationCreate",
@@ -77,6 +79,9 @@ OPERATIONS = {
                                                 "200 401 403 404"),
     ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
     ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
+    ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
+    ("POST", "/messages/{message_id}/resend"): ("api_messages.resend", "token", None, "Message",
+                                                "200 401 403 404 409"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]

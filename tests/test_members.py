@@ -290,9 +290,9 @@ def test_the_application_does_not_tell_whether_an_email_has_an_account(app, peop
     assert kept.membership_status == MembershipStatus.applicant
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email == people.member_b.email)) == 1
     assert db.session.get(User, people.member_b.id).organization_id == people.org_b.id
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == kept.id,
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == str(kept.id),
                                                              AuditEntry.object_type == "organizations")
-                             .order_by(AuditEntry.id.desc()).limit(1)) == "application_submitted_with_existing_account"
+                             .order_by(AuditEntry.id.desc()).limit(1)) == "application_with_existing_account"
 
 
 def test_applications_are_limited_per_address(app, people, db):

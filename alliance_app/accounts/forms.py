@@ -48,12 +48,29 @@ class UserForm(FlaskForm):
     organization_id = SelectField(_l("Organization"), coerce=lambda v: int(v) if v else None,
                                   validate_choice=False,
                                   description=_l("Only for member representatives."))
-    password = PasswordField(_l("Initial password"),
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
-    submit = SubmitField(_l("Create user"))
+    # No password here: the new user gets an invitation to choose one (accounts.recovery).
+    submit = SubmitField(_l("Create user and send the invitation"))
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
     submit = SubmitField(_l("Set password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "username"},
+                       description=_l("The email you log in with."))
+    submit = SubmitField(_l("Send me a link"))
+
+
+class PasswordLinkForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             render_kw={"autocomplete": "new-password"},
+                             description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Set password and log in"))

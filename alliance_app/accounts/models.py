@@ -16,6 +16,10 @@ from ..extensions import db
 from ..members.models import Organization
 
 
+# A password hash no password matches (werkzeug's hashes start with the method's name).
+UNUSABLE_PASSWORD_PREFIX = "!"
+
+
 class Role(StrEnum):
     admin = "admin"
     staff = "staff"
@@ -79,6 +83,16 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def set_unusable_password(self) -> None:
+        """No password opens the account (an invited user who has not chosen one
+        yet). The random tail makes each such hash distinct, so a password link
+        made for it dies once a password is set."""
+        self.password_hash = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24)
+
+    @property
+    def has_usable_password(self) -> bool:
+        return not self.password_hash.startswith(UNUSABLE_PASSWORD_PREFIX)
 
     @property
     def is_admin(self) -> bool:

@@ -192,8 +192,10 @@ def validate_password(password: str) -> None:
                            field="password")
 
 
-def create_user(email: str, password: str, role: Role | str, *, name: str = "",
+def create_user(email: str, password: str | None, role: Role | str, *, name: str = "",
                 organization_id: int | None = None) -> User:
+    """A new account; with password None, one no password opens until its owner
+    sets one through a link (recovery.invite_user)."""
     email = normalize_email(email)
     try:
         role = Role(role)
@@ -212,9 +214,13 @@ def create_user(email: str, password: str, role: Role | str, *, name: str = "",
                                field="organization_id")
     else:
         organization_id = None
-    validate_password(password)
+    if password is not None:
+        validate_password(password)
     user = User(email=email, name=(name or "").strip(), role=role, organization_id=organization_id)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user

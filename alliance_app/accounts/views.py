@@ -9,9 +9,11 @@ from ..extensions import db
 from ..members.services import organization_choices
 from ..core.permissions import admin_required, login_required
 from ..core.security import is_safe_next
-from . import bp, services
+from ..core.i18n import request_language
+from . import bp, links, recovery, services
 from ..core.forms import ConfirmForm
-from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, TokenForm, UserForm
+from .forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, PasswordLinkForm, ResetPasswordForm, TokenForm,
+                    UserForm)
 from .models import User
 
 
@@ -55,6 +57,60 @@ def login():
     elif request.method == "POST":
         status = 422
     return render_template("accounts/login.html", form=form), status, headers
+
+
+# --- a forgotten password, an invitation: a personal link sets the password -------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer whether the email has an account or not."""
+    form = ForgotPasswordForm()
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            recovery.request_password_reset(form.email.data, request.remote_addr, locale=request_language())
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("If an account exists for this email, a message with a link to choose a new password is on "
+                    "its way. The link is valid for an hour; check your spam folder too."), "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+def _link_refused(refusal: links.LinkRefused):
+    db.session.rollback()
+    return render_template("accounts/password_link_refused.html", reason=refusal.reason), \
+        400 if refusal.reason == "invalid" else 410
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+def password_link(token):
+    try:
+        link = recovery.check_link(token)
+    except links.LinkRefused as refusal:
+        return _link_refused(refusal)
+    form = PasswordLinkForm()
+    if form.validate_on_submit():
+        try:
+            user = recovery.set_password_from_link(token, form.password.data, address=request.remote_addr,
+                                                   user_agent=request.user_agent.string)
+        except links.LinkRefused as refusal:
+            return _link_refused(refusal)
+        except ServiceError as exc:
+            exc.apply_to_form(form)
+        else:
+            if current_user.is_authenticated and current_user.id != user.id:  # someone else's session here
+                services.end_session(current_user, current_user.current_session.id, current_user)
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password has been set and you are logged in. Any other session of your account has "
+                    "ended."), "success")
+            return redirect(_home_for(user))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/password_link.html", form=form, link=link), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -173,16 +229,18 @@ def create_user():
     form.organization_id.choices = organization_choices()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.password.data, form.role.data,
-                                        name=form.name.data, organization_id=form.organization_id.data)
+            user = recovery.invite_user(form.email.data, form.role.data, current_user, name=form.name.data,
+                                        organization_id=form.organization_id.data, locale=request_language())
         except ServiceError as exc:
             exc.apply_to_form(form)
         else:
             db.session.commit()
-            flash(_("The user %(email)s has been created.", email=user.email), "success")
+            flash(_("The user %(email)s has been created and invited by email to choose a password.",
+                    email=user.email), "success")
             return redirect(url_for("accounts.users"))
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/user_form.html", form=form), status
+    return render_template("accounts/user_form.html", form=form,
+                           invitation_days=max(1, links.max_age(links.INVITATION) // 86400)), status
 
 
 def _user_or_404(user_id) -> User:

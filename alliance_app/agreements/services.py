@@ -22,6 +22,7 @@ from ..core.money import MAX_YUAN, AmountError, cny_fen, parse_amount, parse_rat
 from ..core.timeutil import to_local
 from ..core.validation import Problems, date_value, datetime_value, enum_value, int_value, line, text
 from .clauses import default_clauses
+from .messages import READY, SIGNED, tell_parties
 from .models import (RATE_SCALE, Agreement, AgreementClause, AgreementCounter, AgreementKind, AgreementParty,
                      AgreementSector, AgreementStatus, Sector)
 
@@ -297,6 +298,7 @@ def mark_ready(agreement: Agreement, actor) -> Agreement:
     _raise(problems)
     agreement.status = St.ready
     record(db.session, "agreement_ready", agreement, actor=actor)
+    tell_parties(agreement, READY)  # the draft to review, built when the message is sent
     db.session.flush()
     return agreement
 
@@ -321,6 +323,7 @@ def sign(agreement: Agreement, actor, signed_at: Any = None) -> Agreement:
         raise ServiceError(_l("This agreement was signed already."), status=409)
     record(db.session, "agreement_signed", agreement, actor=actor,
            changes={"status": ["ready", "signed"], "signed_at": [None, moment.isoformat()]})
+    tell_parties(agreement, SIGNED)  # the final text, built when the message is sent
     return agreement
 
 

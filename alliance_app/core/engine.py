@@ -1,5 +1,5 @@
 """Engine settings per database: SQLite gets WAL, a busy timeout and foreign keys."""
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -44,6 +44,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITING_TASK = "sqlite_begin_immediate"  # set on `g` by the task queue for each task
 
 
 @event.listens_for(Engine, "begin")
@@ -52,8 +53,10 @@ def _begin(connection):
     starts (BEGIN IMMEDIATE), so read-then-write code such as a capacity check
     queues behind the busy timeout instead of failing with "database is locked"
     (measured: 185 of 200 concurrent registrations failed with a plain BEGIN).
-    Reads stay concurrent. Outside requests (CLI, tests) a plain BEGIN."""
+    Reads stay concurrent. The worker's tasks write too (WRITING_TASK); elsewhere
+    (CLI, tests) a plain BEGIN."""
     if connection.dialect.name != "sqlite":
         return
-    writes = has_request_context() and request.method not in SAFE_METHODS
+    writes = (has_request_context() and request.method not in SAFE_METHODS) or \
+        (has_app_context() and g.get(WRITING_TASK, False))
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

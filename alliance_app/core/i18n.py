@@ -33,6 +33,12 @@ def _chosen_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def request_language() -> str | None:
+    """The language of the person making this request (None outside one): what a
+    message to them is written in."""
+    return _chosen_language() if has_request_context() else None
+
+
 def translated(labels) -> dict:
     """Display names in the request's language, each translated once: a lazy
     string is translated again wherever a template prints it, which on a

@@ -28,6 +28,10 @@ class EventForm(FlaskForm):
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=WHEN, validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=WHEN, validators=[Optional()])
+    reminder_days = IntegerField(_l("Reminder (days before)"), default=1,
+                                 validators=[Optional(), NumberRange(min=0, max=30)],
+                                 description=_l("Confirmed delegates with an email are reminded this many days "
+                                                "before the event starts; 0 or empty: no reminder."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 4})
     submit = SubmitField(_l("Save"))
 

@@ -13,6 +13,9 @@ from ..extensions import db
 from ..members.models import Organization
 
 
+MAX_REMINDER_DAYS = 30
+
+
 class EventStatus(StrEnum):
     draft = "draft"
     published = "published"
@@ -79,6 +82,8 @@ class Event(TimestampMixin, db.Model):
     capacity: Mapped[Optional[int]] = mapped_column(Integer)
     registration_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Confirmed delegates are reminded by email this many days before the start; 0 or none: no reminder.
+    reminder_days: Mapped[Optional[int]] = mapped_column(Integer, default=1)
     status: Mapped[EventStatus] = mapped_column(enum_column_type(EventStatus, "event_status"),
                                                 default=EventStatus.draft, index=True)
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)

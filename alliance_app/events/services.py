@@ -17,7 +17,8 @@ from .agenda_services import (ITEM_FIELDS, SESSION_FIELDS, add_item, add_session
                               clean_session, delete_item, delete_session, move_item, update_item, update_session)
 from .checks import (apply_changes, check_capacity, check_window, fields_to_clean, hhmm, organization_field,
                      raise_problems)
-from .models import AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession, EventStatus, OrganizerRole
+from .models import (MAX_REMINDER_DAYS, AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession,
+                     EventStatus, OrganizerRole)
 from .people_services import (PERSON_FIELDS, add_participant, clean_person, create_person,  # noqa: F401
                               remove_participant, update_person)
 
@@ -28,7 +29,8 @@ ROLE_RANK = {role: rank for rank, role in enumerate(OrganizerRole)}
 # --- events ------------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("slug", "title", "theme", "starts_at", "ends_at", "venue", "address", "city", "description",
-                "capacity", "registration_opens_at", "registration_closes_at")
+                "capacity", "registration_opens_at", "registration_closes_at", "reminder_days")
+DEFAULT_REMINDER_DAYS = 1
 
 
 def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Event | None = None):
@@ -50,6 +52,11 @@ def clean_event(data: Mapping[str, Any], *, partial: bool = False, current: Even
         out["description"] = text(problems, "description", data.get("description"), 10_000)
     if "capacity" in present:
         out["capacity"] = int_value(problems, "capacity", data.get("capacity"), minimum=0, maximum=1_000_000)
+    if "reminder_days" in present:
+        # Not given when creating: the default; given empty (or 0): no reminder.
+        out["reminder_days"] = int_value(problems, "reminder_days", data.get("reminder_days"), minimum=0,
+                                         maximum=MAX_REMINDER_DAYS) if "reminder_days" in data \
+            else DEFAULT_REMINDER_DAYS
     for field in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         if field in present:
             out[field] = datetime_value(problems, field, data.get(field), required=field in ("starts_at", "ends_at"))
@@ -81,6 +88,7 @@ def create_event(data: Mapping[str, Any], actor=None) -> Event:
 
 
 def update_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
+    """Change the fields given; delegates are told of a new time or venue."""
     values, problems = clean_event(data, partial=True, current=event)
     # A refused time (out of range, not a time) is None in `values`: its message says enough.
     if ("starts_at" in values or "ends_at" in values) and not problems:
@@ -91,7 +99,13 @@ def update_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
                                              title=session.title, start=format_datetime(session.starts_at, "MM-dd HH:mm"),
                                              end=hhmm(session.ends_at)))
     raise_problems(problems)
-    return apply_changes(event, values)
+    # Here, not at the top: events/messages.py needs the registrations package, whose views need this module.
+    from .messages import details, tell_delegates_of_change
+
+    before = details(event)
+    apply_changes(event, values)
+    tell_delegates_of_change(event, before)
+    return event
 
 
 def set_event_status(event: Event, status: EventStatus | str, actor=None) -> Event:

@@ -10,7 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..core.errors import ServiceError
 from ..extensions import db
+from ..core.i18n import request_language
 from ..core.text import clean_line, comparison_key
+from .messages import APPROVED, REJECTED, tell_decision, tell_received
 from .models import Contact, MembershipStatus, Organization, OrganizationKind, StatusChange, Tier, tier_rank
 from ..core.validation import line
 from .validation import (ALL_FIELDS, MEMBER_EDITABLE, Problems, check_uscc_or_reason, clean_contact,
@@ -224,7 +226,8 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
     contact_values["is_main"] = True
     org.contacts.append(Contact(**contact_values))
     if has_account:
-        record(db.session, "application_submitted_with_existing_account", org, object_label=f"{org.name} <{email}>")
+        record(db.session, "application_with_existing_account", org, object_label=f"{org.name} <{email}>")
+        tell_received(org, email, contact_values["name"], user=None)  # only the owner of the email reads it
         return org, None
     try:
         user = create_user(email, account.get("password", ""), Role.member, name=contact_values["name"],
@@ -232,7 +235,9 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
     except ServiceError as exc:
         field = {"email": "account_email", "password": "account_password"}.get(exc.field, exc.field)
         raise ServiceError(exc.message, field=field, status=exc.status)
+    user.locale = request_language()  # the language the applicant applied in, for the messages that follow
     record(db.session, "application_submitted", org, actor=user)
+    tell_received(org, user.email, user.name, user=user)
     return org, user
 
 
@@ -247,13 +252,15 @@ def approve_application(org: Organization, actor, *, tier: Tier | None = None, r
         raise ServiceError(_l("Only pending applications can be approved."), status=409)
     change_status(org, S.active, reason or str(_l("Application approved")), actor, tier=tier)
     record(db.session, "application_approved", org, actor=actor)
+    tell_decision(org, APPROVED)
 
 
 def reject_application(org: Organization, reason: str, actor) -> None:
     if org.membership_status != S.applicant:
         raise ServiceError(_l("Only pending applications can be rejected."), status=409)
-    change_status(org, S.rejected, reason, actor)
+    change = change_status(org, S.rejected, reason, actor)
     record(db.session, "application_rejected", org, actor=actor)
+    tell_decision(org, REJECTED, reason=change.reason)
 
 
 # --- lists ------------------------------------------------------------------------------------

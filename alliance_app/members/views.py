@@ -15,6 +15,7 @@ from . import bp, services
 from .forms import (ApplicationForm, ApproveForm, ContactForm, OrganizationForm, ProfileForm, RejectForm,
                     StatusForm)
 from .labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
+from .messages import applicant_accounts
 from .models import Contact, MembershipStatus, Organization, tier_rank
 
 LIST_FILTERS = ("q", "kind", "status", "tier", "region", "sort")
@@ -212,6 +213,9 @@ def application_approve(org_id):
         services.approve_application(org, current_user, tier=form.tier.data)
         db.session.commit()
         flash(_("%(name)s is now a member.", name=org.name), "success")
+        if not applicant_accounts(org):  # applied with an email that had an account already
+            flash(_("%(name)s has no account yet: create one under Users; its holder gets an invitation to choose "
+                    "a password.", name=org.name), "warning")
     else:
         flash(_("Choose a tier for the new member."), "danger")
     return redirect(url_for("members.application_list"))

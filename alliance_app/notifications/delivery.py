@@ -19,7 +19,6 @@ from .registry import KINDS
 
 log = logging.getLogger(__name__)
 
-CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 SWEEP_BATCH = 500
 
@@ -33,14 +32,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def render(message: Message):
+def render(message: Message, *, reveal: bool = True):
     """(subject, text, html, attachments) as the recipient will get them, or
-    PermanentFailure when what the message is about is gone."""
+    PermanentFailure when what the message is about is gone. reveal=False: the
+    secret of a confidential kind replaced by a placeholder (registry.Kind)."""
     kind = KINDS.get(message.kind)
     if kind is None:
         raise PermanentFailure(f"Unknown kind of message: {message.kind}")
     with force_locale(message.locale):
-        context = kind.context(message.params or {})
+        params = message.params or {}
+        context = kind.context(params, reveal=reveal) if kind.confidential else kind.context(params)
         if context is None:
             raise PermanentFailure("What the message is about no longer exists.")
         context = {**context, "recipient_name": message.recipient_name, "message": message}
@@ -57,9 +58,22 @@ def _claim(message_id: int) -> bool:
         update(Message)
         .where(Message.id == message_id, Message.status == MessageStatus.queued, Message.next_attempt_at <= now,
                or_(Message.claimed_until.is_(None), Message.claimed_until < now))
-        .values(claimed_until=now + CLAIM_FOR, attempts=Message.attempts + 1))
+        .values(claimed_until=now + timedelta(seconds=current_app.config["MESSAGE_CLAIM_SECONDS"]),
+                attempts=Message.attempts + 1))
     db.session.commit()
     return result.rowcount == 1
+
+
+def _connection():
+    """SMTP as the settings say now (not as they were at start-up), always real SMTP:
+    Flask-Mailman would otherwise keep mail in memory while testing."""
+    from flask_mailman.backends.smtp import EmailBackend
+
+    config = current_app.config
+    return EmailBackend(host=config["MAIL_SERVER"], port=config.get("MAIL_PORT") or 25,
+                        username=config.get("MAIL_USERNAME") or "", password=config.get("MAIL_PASSWORD") or "",
+                        use_tls=bool(config.get("MAIL_USE_TLS")), use_ssl=bool(config.get("MAIL_USE_SSL")),
+                        timeout=config.get("MAIL_TIMEOUT"), fail_silently=False)
 
 
 def _send(message: Message, subject: str, text: str, html: str, attachments) -> None:
@@ -68,7 +82,7 @@ def _send(message: Message, subject: str, text: str, html: str, attachments) -> 
     sender = current_app.config.get("MAIL_DEFAULT_SENDER")
     email = EmailMultiAlternatives(subject=subject, body=text, from_email=sender,
                                    to=[_address(message.recipient_name, message.recipient_email)],
-                                   headers={"Message-ID": message.message_id})
+                                   headers={"Message-ID": message.message_id}, connection=_connection())
     email.attach_alternative(html, "text/html")
     for attachment in attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
@@ -107,7 +121,10 @@ def deliver(message_id: int) -> None:
     except PermanentFailure as exc:
         _finish(message, MessageStatus.failed, str(exc))
         return
-    message.subject, message.body_text, message.body_html = subject, text, html
+    if KINDS[message.kind].confidential:  # the outbox keeps what was sent, but for the secret
+        message.subject, message.body_text, message.body_html = render(message, reveal=False)[:3]
+    else:
+        message.subject, message.body_text, message.body_html = subject, text, html
     if not current_app.config.get("MAIL_SERVER"):
         _finish(message, MessageStatus.not_sent, None)
         return

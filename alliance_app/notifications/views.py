@@ -36,7 +36,7 @@ def message_list():
 def message_detail(message_id):
     message = load_for(Message, message_id, _secretariat)
     try:
-        subject, text, html, attachments = render(message)
+        subject, text, html, attachments = render(message, reveal=False)
         problem = None
     except PermanentFailure as exc:
         subject, text, html, attachments, problem = message.subject, message.body_text, message.body_html, [], str(exc)
@@ -51,7 +51,7 @@ def message_preview(message_id):
     """The HTML part alone, for the preview frame (sandboxed by the page's CSP)."""
     message = load_for(Message, message_id, _secretariat)
     try:
-        html = render(message)[2]
+        html = render(message, reveal=False)[2]
     except PermanentFailure:
         html = message.body_html or ""
     # Shown in a frame of the detail page only: no script, no requests, this site's frames only.

@@ -44,7 +44,7 @@ def new_ticket_code() -> str:
 class Registration(TimestampMixin, db.Model):
     __tablename__ = "registrations"
     __audited__ = True
-    __audit_ignore__ = frozenset({"ticket_code"})
+    __audit_ignore__ = frozenset({"ticket_code", "reminded_at"})
     __table_args__ = (
         # One active registration per mobile number and event; cancelled ones don't count.
         Index("uq_registrations_event_mobile_active", "event_id", "mobile", unique=True,
@@ -66,6 +66,8 @@ class Registration(TimestampMixin, db.Model):
     registered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     checked_in_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the reminder before the event was written (claimed by a conditional UPDATE: sent once).
+    reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     event = relationship("Event")
     organization: Mapped[Optional[Organization]] = relationship()

@@ -1,7 +1,7 @@
 """document jobs
 
 Revision ID: f7581b4eab84
-Revises: 6515a27ac766
+Revises: 4424507e4331
 Create Date: 2026-12-04 19:53:23.304905
 
 """
@@ -13,7 +13,7 @@ import alliance_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'f7581b4eab84'
-down_revision = '6515a27ac766'
+down_revision = '4424507e4331'
 branch_labels = None
 depends_on = None
 

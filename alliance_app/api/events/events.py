@@ -35,6 +35,8 @@ class EventWriteSchema(StrictSchema):
     capacity = Count("Seats; none for no limit")
     registration_opens_at = Moment()
     registration_closes_at = Moment(metadata={"description": "After registration_opens_at, not after ends_at"})
+    reminder_days = Count("Days before the start that confirmed delegates are reminded by email, 0 to 30; "
+                          "0 or null: no reminder. Not given when creating: 1")
 
 
 class EventCreateSchema(EventWriteSchema):

@@ -72,6 +72,8 @@ class EventSchema(ma.Schema):
     registration_opens_at = Moment()
     registration_closes_at = Moment(metadata={"description": "When missing, registration closes as the "
                                                              "event starts"})
+    reminder_days = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Days before the start that confirmed delegates are reminded by email; 0 or null: none"})
     status = ma.fields.String(metadata={"enum": STATUSES})
     created_at = Moment()
     updated_at = Moment()
