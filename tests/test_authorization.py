@@ -198,8 +198,17 @@ def not_a_member_expects(key) -> int:
     return 403
 
 
-@pytest.mark.parametrize("status", ["applicant", "rejected", "withdrawn"])
-@pytest.mark.parametrize("key", sorted(TABLE), ids=lambda key: f"{key[1]} {key[0]}")
+# Every rule for an applicant; the other statuses that are not membership go through the same
+# rule (User.member_organization_id), so a sample of member pages and the API suffices for them.
+SAMPLE = [("registrations.register", "GET"), ("registrations.mine", "GET"), ("agreements.mine", "GET"),
+          ("members.organization_detail", "GET"), ("members.application_status", "GET"),
+          ("api_organizations.organizations", "GET"), ("api_me.me", "GET")]
+CASES = [("applicant", key) for key in sorted(TABLE)] + \
+        [(status, key) for status in ("rejected", "withdrawn") for key in SAMPLE]
+
+
+@pytest.mark.parametrize("status, key", CASES, ids=lambda value: value if isinstance(value, str) else
+                         f"{value[1]} {value[0]}")
 def test_access_follows_the_membership_status(client, people, status, key):
     from alliance_app.extensions import db
     from alliance_app.members.models import MembershipStatus
