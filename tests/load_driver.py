@@ -118,15 +118,17 @@ def _post(port: int, plan: Plan, delegate: Delegate) -> Attempt:
 
 
 def run(port: int, plan: Plan, delegates: list[Delegate], *,
-        halfway: Callable[[], None] | None = None) -> float:
+        halfway: Callable[[], None] | None = None,
+        later: Callable[[], None] | None = None) -> float:
     """Each client posts its delegates one after another, all clients at once.
     A request that got no answer (or a 503) is sent again, as a real client
-    would; `halfway` runs once, when half the delegates have an answer.
-    Returns the wall time in seconds."""
+    would; `halfway` runs once, when half the delegates have an answer, and
+    `later` once at three quarters. Returns the wall time in seconds."""
     clients = len(plan.tokens)
     answered = 0
     lock = threading.Lock()
     fired = threading.Event()
+    fired_later = threading.Event()
 
     def work(client: int) -> None:
         nonlocal answered
@@ -144,8 +146,13 @@ def run(port: int, plan: Plan, delegates: list[Delegate], *,
                 due = halfway is not None and not fired.is_set() and answered >= len(delegates) // 2
                 if due:
                     fired.set()
+                due_later = later is not None and not fired_later.is_set() and answered >= len(delegates) * 3 // 4
+                if due_later:
+                    fired_later.set()
             if due:
                 halfway()
+            if due_later:
+                later()
 
     threads = [threading.Thread(target=work, args=(c,)) for c in range(clients)]
     started = time.perf_counter()

@@ -48,17 +48,27 @@ def test_a_worker_killed_halfway_loses_nothing_acknowledged(loaded, tmp_path):
     killed = []
     with Gunicorn(url, tmp_path, workers=WORKERS) as server:
         before = server.worker_pids()
-        wall = load_driver.run(server.port, plan, delegates, halfway=lambda: killed.append(server.kill_worker()))
-        server.wait_ready(30)  # the master has replaced the killed worker
+        def cut_off() -> bool:
+            return any(a.status is None for d in delegates for a in d.attempts)
+
+        def kill_again_unless_cut():
+            # A SIGKILL that lands between two requests of its worker cuts nothing off (seen
+            # once in a loaded CI run): then a second worker is killed, at three quarters.
+            if not cut_off():
+                killed.append(server.kill_worker())
+
+        wall = load_driver.run(server.port, plan, delegates, halfway=lambda: killed.append(server.kill_worker()),
+                               later=kill_again_unless_cut)
+        server.wait_ready(30)  # the master has replaced the killed workers
         after = server.worker_pids()
         log = server.log()
     print(_report(delegates, wall), "killed", killed)
 
-    assert killed and killed[0] in before and killed[0] not in after and len(after) == WORKERS
-    # With 32 clients queued on 4 workers every worker is always inside a request, and a
+    assert killed and killed[0] in before and not set(killed) & set(after) and len(after) == WORKERS
+    # With 32 clients queued on 4 workers a worker is nearly always inside a request, and a
     # writing request is inside its transaction from its first statement (BEGIN IMMEDIATE
-    # on SQLite): the kill cut at least one off mid-way, so the path below is exercised.
-    assert any(a.status is None for d in delegates for a in d.attempts), _report(delegates, wall)
+    # on SQLite): a kill cut at least one off mid-way, so the path below is exercised.
+    assert cut_off(), _report(delegates, wall)
     assert "SIGKILL" in log or "killed" in log.lower()  # gunicorn noticed and said so
     # Retried requests whose first try was lost end 201 (it rolled back) or 409
     # naming the stored registration (it had committed): both checked here.
