@@ -9,12 +9,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
+from ..core.params import MAX_PAGE
 from ..extensions import db
 from .fields import INTEGER_ERRORS, in_range
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
-MAX_PAGE = 1_000_000
 
 
 def _stringify(messages):
