@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .members import bp as members_bp
     from .registrations import bp as registrations_bp
     from .reports import bp as reports_bp
+    from .finance import bp as finance_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -100,12 +101,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(finance_bp)
 
-    from . import events, jobs, notifications
+    from . import events, finance, jobs, notifications
 
     notifications.init_app(app)
     events.init_app(app)
     jobs.init_app(app)
+    finance.init_app(app)
 
     from . import api
 

@@ -129,3 +129,15 @@ BACKGROUND_AGREEMENT_THRESHOLD = 20    # agreements in a ceremony pack
 # How often (seconds) a document being built writes its progress; a built document is
 # kept for a day, or until the data it was built from changes.
 JOB_PROGRESS_INTERVAL_S = 1.0
+
+# Finance (alliance_app/finance): receipts are numbered per year like agreements.
+RECEIPT_NUMBER_PREFIX = "SJ-"
+RECEIPT_NUMBER_FORMAT = "{prefix}{year}-{seq:05d}"
+# The alliance's bank account, printed on payment notices (缴费通知).
+FINANCE_PAYEE_NAME = "安徽省新能源汽车动力电池回收利用产业联盟"
+FINANCE_BANK_NAME = "中国工商银行合肥政务区支行"
+FINANCE_BANK_ACCOUNT = "1302 0100 0000 0000 000"
+DUES_REMINDER_DAYS_BEFORE = 14     # a reminder this many days before the due date
+DUES_REMINDER_DAYS_AFTER = 7       # and one this many days after it, if still unpaid
+DUES_SUSPENSION_GRACE_DAYS = 90    # unpaid this long after the due date: suspension is proposed
+INVOICE_MAX_BYTES = 5 * 1024 * 1024  # an uploaded e-fapiao (PDF or OFD)

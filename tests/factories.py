@@ -121,3 +121,21 @@ def document_job(meeting_event, requested_by, status="done"):
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def finance_rows(people) -> dict:
+    """Org A's dues bill, paid in full by one payment with a 发票 requested: the ids
+    the finance rows of the authorization table name."""
+    from datetime import date
+
+    from alliance_app.finance import invoices, services
+
+    bill = services.create_bill({"kind": "dues", "organization_id": people.org_a.id, "year": 2026,
+                                 "amount": "5000", "due_on": date(2026, 3, 31)})
+    payment = services.record_payment({"amount": "5000", "paid_on": date(2026, 1, 5), "payer": people.org_a.name,
+                                       "allocations": [{"bill_id": bill.id, "amount": "5000"}]})
+    services.set_invoice_details(people.org_a, {"title": people.org_a.name, "tax_id": people.org_a.uscc,
+                                                "email": "fp@a.example"})
+    request = invoices.request_invoice(payment)
+    db.session.commit()
+    return {"bill_id": bill.id, "payment_id": payment.id, "invoice_request_id": request.id}

@@ -82,6 +82,17 @@ OPERATIONS = {
     ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
     ("POST", "/messages/{message_id}/resend"): ("api_messages.resend", "token", None, "Message",
                                                 "200 401 403 404 409"),
+    ("GET", "/bills"): ("api_finance.bills", "token", None, "BillPage", "200 401 422"),
+    ("POST", "/bills"): ("api_finance.bills", "token", "BillCreate", "Bill", "201 400 401 403 409 422"),
+    ("POST", "/payments"): ("api_finance.payments", "token", "PaymentCreate", "Payment", "201 400 401 403 409 422"),
+    ("GET", "/payments/{payment_id}/receipt.pdf"): ("api_finance.receipt", "token", None, "application/pdf",
+                                                    "200 401 403 404"),
+    ("GET", "/organizations/{org_id}/invoice-details"): ("api_finance.invoice_details", "token", None,
+                                                         "InvoiceDetails", "200 401 403 404"),
+    ("PUT", "/organizations/{org_id}/invoice-details"): ("api_finance.invoice_details", "token",
+                                                         "InvoiceDetailsWrite", "InvoiceDetails",
+                                                         "200 400 401 403 404 422"),
+    ("GET", "/years/{year}/dues"): ("api_finance.dues", "token", None, "DuesYear", "200 401 403 404"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]

@@ -142,6 +142,8 @@ def _url(people, url_template):
         "ticket_code": people.registration_a.ticket_code,
         "agreement_id": people.agreement.id,
     }
+    if any(f"{{{name}}}" in url_template for name in ("bill_id", "payment_id", "invoice_request_id")):
+        values.update(factories.finance_rows(people))  # alliance_app/finance's rows
     if "{job_id}" in url_template:  # a document the worker built for the secretariat
         values["job_id"] = factories.document_job(people.meeting.event, people.staff).id
     return url_template.format(**values)
