@@ -121,3 +121,15 @@ def document_job(meeting_event, requested_by, status="done"):
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def question(event, key="note", **fields):
+    """A question the event asks its delegates."""
+    from alliance_app.registrations.question_models import EventQuestion, QuestionKind
+
+    values = {"label": "备注", "label_en": "Note", "kind": QuestionKind.text, "choices": [], "categories": [],
+              "position": 10, **fields}
+    row = EventQuestion(event_id=event.id, key=key, **values)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -142,6 +142,8 @@ def _url(people, url_template):
         "ticket_code": people.registration_a.ticket_code,
         "agreement_id": people.agreement.id,
     }
+    if "{question_id}" in url_template:  # a question of the open meeting
+        values["question_id"] = factories.question(people.meeting.event).id
     if "{job_id}" in url_template:  # a document the worker built for the secretariat
         values["job_id"] = factories.document_job(people.meeting.event, people.staff).id
     return url_template.format(**values)
