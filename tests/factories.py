@@ -139,3 +139,15 @@ def finance_rows(people) -> dict:
     request = invoices.request_invoice(payment)
     db.session.commit()
     return {"bill_id": bill.id, "payment_id": payment.id, "invoice_request_id": request.id}
+
+
+def question(event, key="note", **fields):
+    """A question the event asks its delegates."""
+    from alliance_app.registrations.question_models import EventQuestion, QuestionKind
+
+    values = {"label": "备注", "label_en": "Note", "kind": QuestionKind.text, "choices": [], "categories": [],
+              "position": 10, **fields}
+    row = EventQuestion(event_id=event.id, key=key, **values)
+    db.session.add(row)
+    db.session.commit()
+    return row

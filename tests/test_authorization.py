@@ -144,6 +144,8 @@ def _url(people, url_template):
     }
     if any(f"{{{name}}}" in url_template for name in ("bill_id", "payment_id", "invoice_request_id")):
         values.update(factories.finance_rows(people))  # alliance_app/finance's rows
+    if "{question_id}" in url_template:  # a question of the open meeting
+        values["question_id"] = factories.question(people.meeting.event).id
     if "{job_id}" in url_template:  # a document the worker built for the secretariat
         values["job_id"] = factories.document_job(people.meeting.event, people.staff).id
     return url_template.format(**values)

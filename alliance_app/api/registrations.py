@@ -24,7 +24,9 @@ from sqlalchemy.orm import selectinload
 from ..core.permissions import MAX_ID, login_required, secretariat_required
 from ..events.models import Event
 from ..registrations import services
+from ..registrations.answers import answers_dict
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
+from ..registrations.question_models import RegistrationAnswer
 from . import API_PREFIX
 from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
 from .fields import INTEGER_ERRORS, Choice, OrganizationRefSchema, Text, in_range
@@ -68,6 +70,9 @@ class RegistrationSchema(ma.Schema):
     ticket_code = ma.fields.String(metadata={"description": "Random; encoded in the badge's QR code"})
     checked_in_at = ma.fields.DateTime(allow_none=True, format="iso")
     created_at = ma.fields.DateTime(format="iso")
+    answers = ma.fields.Function(lambda registration: answers_dict(registration), metadata={
+        "type": "object", "description": 'The answers to the event\'s questions, {"<key>": value}; ID card '
+                                         'numbers masked'})
 
 
 class RegistrationPageSchema(PageSchema):
@@ -87,6 +92,10 @@ class RegistrationCreateSchema(StrictSchema):
     session_ids = ma.fields.List(ma.fields.Integer(error_messages=INTEGER_ERRORS,
                                                    validate=in_range(1, MAX_ID)),
                                  load_default=list, metadata={"description": "Sessions attended"})
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), metadata={
+        "description": 'Answers to the event\'s questions (GET /events/<id>/questions), {"<key>": value}: '
+                       'text, a choice\'s value, a list of values (multichoice), true/false, a number, '
+                       'YYYY-MM-DD or YYYY-MM-DDTHH:MM'})
     organization_id = ma.fields.Integer(allow_none=True, error_messages=INTEGER_ERRORS,
                                         validate=in_range(1, MAX_ID),
                                         metadata={"description": "Secretariat only; members register their own"})
@@ -109,7 +118,8 @@ class EventRegistrations(MethodView):
     def get(self, args, event):
         """The event's registrations the caller may see, in registration order."""
         query = select(Registration).where(Registration.event_id == event.id).options(
-            selectinload(Registration.organization), selectinload(Registration.sessions))
+            selectinload(Registration.organization), selectinload(Registration.sessions),
+            selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
         if not current_user.is_secretariat:
             query = query.where(Registration.organization_id == current_user.member_organization_id)
         if args.get("status"):

@@ -74,6 +74,8 @@ class Registration(TimestampMixin, db.Model):
     registered_by = relationship("User", foreign_keys=[registered_by_id])
     sessions: Mapped[list["RegistrationSession"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan")
+    # The answers to the event's questions (registrations/answers.py reads and writes them).
+    answers: Mapped[list["RegistrationAnswer"]] = relationship(cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.name
@@ -128,3 +130,6 @@ class EventQuota(db.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.quota}"
+
+
+from .question_models import EventQuestion, RegistrationAnswer  # noqa: E402,F401  (mapped with Registration)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
+from . import answers as event_answers
 from .messages import DELEGATE_KINDS, PROMOTED, tell_delegate, tell_representative
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
@@ -239,11 +240,19 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
     problems = Problems()
     duplicates = Problems()
     cleaned = []
+    answered = []
     seen_mobiles: dict[str, int] = {}
     many = len(delegates) > 1
+    event_questions = event_answers.questions(event)
     for index, data in enumerate(delegates):
         prefix = f"delegates-{index}-" if many else ""
+        data = dict(data)
+        raw_answers = data.pop("answers", None)
         values, row_problems = clean_delegate(event, data, prefix=prefix)
+        answer_values, answer_problems = event_answers.clean_answers(
+            event_questions, values.get("category"), raw_answers, prefix=prefix)
+        row_problems.update(answer_problems)
+        answered.append(answer_values)
         problems.update(row_problems)
         mobile = values.get("mobile")
         if mobile and not row_problems.get(prefix + "mobile"):
@@ -260,11 +269,13 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
         _raise(problems)
     _raise(duplicates, status=409)  # only duplicates: a conflict with existing data
     created = []
-    for values in cleaned:
+    for values, answer_values in zip(cleaned, answered):
         session_ids = values.pop("session_ids")
         registration = Registration(event_id=event.id, organization_id=organization_id,
                                     registered_by_id=getattr(actor, "id", None), status=S.pending, **values)
         registration.sessions = [RegistrationSession(session_id=sid) for sid in session_ids]
+        if answer_values:
+            event_answers.store_answers(registration, answer_values)
         db.session.add(registration)
         try:
             with db.session.begin_nested():
@@ -287,7 +298,15 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
     check_can_change(registration, actor)
     if registration.status == S.cancelled:
         raise ServiceError(_l("A cancelled registration cannot be changed."), status=409)
+    data = dict(data)
+    raw_answers = data.pop("answers", None)
     values, problems = clean_delegate(registration.event, data, partial=True)
+    answer_values = {}
+    if raw_answers is not None:
+        answer_values, answer_problems = event_answers.clean_answers(
+            event_answers.questions(registration.event), values.get("category") or registration.category,
+            raw_answers, partial=True)
+        problems.update(answer_problems)
     if values.get("mobile") and not problems.get("mobile"):
         _check_lookups(actor)
         existing = _duplicate(registration.event, values["mobile"], exclude_id=registration.id)
@@ -297,6 +316,8 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
     new_sessions = values.pop("session_ids", None)
     for field, value in values.items():
         setattr(registration, field, value)
+    if answer_values:
+        event_answers.store_answers(registration, answer_values)
     if new_sessions is not None and new_sessions != registration.session_ids:
         _move_sessions(registration, new_sessions)
     db.session.flush()
