@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .members import bp as members_bp
     from .registrations import bp as registrations_bp
     from .reports import bp as reports_bp
+    from .followup import bp as followup_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -98,14 +99,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(jobs_bp)
 
-    from . import events, jobs, notifications
+    from . import events, followup, jobs, notifications
 
     notifications.init_app(app)
     events.init_app(app)
     jobs.init_app(app)
+    followup.init_app(app)
 
     from . import api
 

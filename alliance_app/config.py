@@ -129,3 +129,10 @@ BACKGROUND_AGREEMENT_THRESHOLD = 20    # agreements in a ceremony pack
 # How often (seconds) a document being built writes its progress; a built document is
 # kept for a day, or until the data it was built from changes.
 JOB_PROGRESS_INTERVAL_S = 1.0
+
+# Follow-up of signed agreements (签约项目落地跟踪): attachments of a progress report
+# (photos, PDFs), and how far above the signed value an invested amount needs a confirmation.
+FOLLOWUP_MAX_ATTACHMENTS = 5
+FOLLOWUP_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
+FOLLOWUP_PLAUSIBLE_FACTOR = 1.5
+FOLLOWUP_FILES_PATH = None  # None: instance/followup/ (outside the web root, like the database)

@@ -11,3 +11,5 @@ from .events.models import (AgendaItem, AgendaParticipant, Event, EventOrganizer
 from .registrations.models import EventQuota, Registration, RegistrationSession  # noqa: F401
 from .agreements.models import (Agreement, AgreementClause, AgreementCounter, AgreementParty,  # noqa: F401
                                 AgreementSector)
+from .followup.models import (Milestone, ProgressReport, Project, ReminderSent, ReportAttachment,  # noqa: F401
+                              ReportSchedule)
