@@ -90,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .registrations import bp as registrations_bp
     from .reports import bp as reports_bp
     from .finance import bp as finance_bp
+    from .followup import bp as followup_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -99,16 +100,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(finance_bp)
 
-    from . import events, finance, jobs, notifications
+    from . import events, finance, followup, jobs, notifications
 
     notifications.init_app(app)
     events.init_app(app)
     jobs.init_app(app)
     finance.init_app(app)
+    followup.init_app(app)
 
     from . import api
 

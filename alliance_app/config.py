@@ -141,3 +141,9 @@ DUES_REMINDER_DAYS_BEFORE = 14     # a reminder this many days before the due da
 DUES_REMINDER_DAYS_AFTER = 7       # and one this many days after it, if still unpaid
 DUES_SUSPENSION_GRACE_DAYS = 90    # unpaid this long after the due date: suspension is proposed
 INVOICE_MAX_BYTES = 5 * 1024 * 1024  # an uploaded e-fapiao (PDF or OFD)
+# Follow-up of signed agreements (签约项目落地跟踪): attachments of a progress report
+# (photos, PDFs), and how far above the signed value an invested amount needs a confirmation.
+FOLLOWUP_MAX_ATTACHMENTS = 5
+FOLLOWUP_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
+FOLLOWUP_PLAUSIBLE_FACTOR = 1.5
+FOLLOWUP_FILES_PATH = None  # None: instance/followup/ (outside the web root, like the database)

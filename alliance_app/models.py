@@ -14,3 +14,5 @@ from .agreements.models import (Agreement, AgreementClause, AgreementCounter, Ag
                                 AgreementSector)
 from .finance.models import (Allocation, Bill, DuesRate, EventFee, InvoiceDetails, InvoiceRequest,  # noqa: F401
                              Payment, ReceiptCounter, Refund)
+from .followup.models import (Milestone, ProgressReport, Project, ReminderSent, ReportAttachment,  # noqa: F401
+                              ReportSchedule)

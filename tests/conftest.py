@@ -2,7 +2,9 @@
 DATABASE_URL selects PostgreSQL (CI's second run); otherwise a SQLite file."""
 import contextvars
 import os
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -50,6 +52,8 @@ def base_config(database_url) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         "TASK_QUEUE_URL": "memory://",  # tests that run a worker give it a queue of its own
         "BASE_URL": "http://localhost",
+        "FOLLOWUP_FILES_PATH": str(Path(database_url.removeprefix("sqlite:///")).parent / "followup-files")
+        if database_url.startswith("sqlite:///") else tempfile.mkdtemp(prefix="followup-files-"),
     }
 
 

@@ -100,6 +100,18 @@ OPERATIONS = {
                                                          "InvoiceDetailsWrite", "InvoiceDetails",
                                                          "200 400 401 403 404 422"),
     ("GET", "/years/{year}/dues"): ("api_finance.dues", "token", None, "DuesYear", "200 401 403 404"),
+    ("GET", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", None, "Report[]",
+                                                    "200 401 403 404"),
+    ("POST", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", "ReportCreate",
+                                                     "Report", "201 400 401 403 404 409 422"),
+    ("POST", "/reports/{report_id}/accept"): ("api_followup.report_accept", "token", None, "Report",
+                                              "200 401 403 404 409"),
+    ("POST", "/reports/{report_id}/return"): ("api_followup.report_return", "token", "Return", "Report",
+                                              "200 400 401 403 404 409 422"),
+    ("GET", "/events/{event_id}/follow-up"): ("api_followup.event_follow_up", "token", None, "FollowUp",
+                                              "200 401 404"),
+    ("GET", "/years/{year}/follow-up"): ("api_followup.year_follow_up", "token", None, "FollowUp",
+                                         "200 401 404"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]

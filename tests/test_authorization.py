@@ -148,6 +148,10 @@ def _url(people, url_template):
         values["question_id"] = factories.question(people.meeting.event).id
     if "{job_id}" in url_template:  # a document the worker built for the secretariat
         values["job_id"] = factories.document_job(people.meeting.event, people.staff).id
+    if any(f"{{{name}}}" in url_template for name in ("signed_agreement_id", "report_id", "attachment_id")):
+        report = factories.progress_report(people)  # the agreement signed, org A's report with a photo
+        values.update(signed_agreement_id=report.agreement_id, report_id=report.id,
+                      attachment_id=report.attachments[0].id)
     return url_template.format(**values)
 
 

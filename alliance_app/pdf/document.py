@@ -112,20 +112,20 @@ def _numbered_canvas_class(font_name: str, label_format: str):
             self.saveState()
             self.setFont(font_name, 9)
             self.setFillColor(colors.HexColor("#555555"))
-            self.drawCentredString(A4[0] / 2, 10 * mm, label_format % {"page": page, "pages": pages})
+            self.drawCentredString(self._pagesize[0] / 2, 10 * mm, label_format % {"page": page, "pages": pages})
             self.restoreState()
 
     return NumberedCanvas
 
 
 def build_pdf(story: list, *, title: str, subject: str = "", author: str = "",
-              margins_mm: tuple = (20, 20, 22, 20), on_page: Callable | None = None) -> bytes:
+              margins_mm: tuple = (20, 20, 22, 20), on_page: Callable | None = None, pagesize=A4) -> bytes:
     """Render `story` on A4 with page numbers and document metadata.
     `on_page(canvas, doc)`, if given, draws on every page before its content
     (a watermark, for instance)."""
     buffer = io.BytesIO()
     top, right, bottom, left = (m * mm for m in margins_mm)
-    document = SimpleDocTemplate(buffer, pagesize=A4, topMargin=top, rightMargin=right, bottomMargin=bottom,
+    document = SimpleDocTemplate(buffer, pagesize=pagesize, topMargin=top, rightMargin=right, bottomMargin=bottom,
                                  leftMargin=left, title=title, subject=subject, author=author or _("Alliance Secretariat"),
                                  creator="alliance_app", lang="zh-CN",
                                  initialFontName=cjk_font().name)  # no stray, unembedded Helvetica
