@@ -9,5 +9,6 @@ from .members.import_models import ImportBatch  # noqa: F401
 from .events.models import (AgendaItem, AgendaParticipant, Event, EventOrganizer,  # noqa: F401
                             EventSession, Person)
 from .registrations.models import EventQuota, Registration, RegistrationSession  # noqa: F401
+from .protocol.models import EventProtocol, ProtocolRank, RostrumSeat  # noqa: F401
 from .agreements.models import (Agreement, AgreementClause, AgreementCounter, AgreementParty,  # noqa: F401
                                 AgreementSector)

@@ -65,9 +65,9 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(authenticate_api_request)
 
-    from . import accounts, agreements, events, me, messages, organizations, registrations, totals
+    from . import accounts, agreements, events, me, messages, organizations, protocol, registrations, totals
 
     for blp in (me.blp, accounts.blp, organizations.blp, events.blp, registrations.blp, agreements.blp, totals.blp,
-                messages.blp):
+                messages.blp, protocol.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
