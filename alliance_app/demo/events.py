@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..events import services as events
 from ..events.models import Event, EventStatus, Person
+from ..protocol import services as protocol
 from ..extensions import db
 from ..members.models import Organization
 from ..core.timeutil import to_local
@@ -85,6 +86,19 @@ def _person(name: str) -> Person:
     return person
 
 
+# The morning plenary's rostrum, most senior first (the guiding department, the association,
+# the university, the zone, the alliance, the host group).
+ROSTRUM = ["程英春", "李力", "吴玉程", "王斌", "徐兴无", "昝向明", "褚兵"]
+
+
+def _seat_the_rostrum(meeting: Event) -> None:
+    protocol.set_ranks(meeting, [{"person_id": _person(name).id, "rank": rank}
+                                 for rank, name in enumerate(ROSTRUM, start=1)])
+    plenary = min(meeting.sessions, key=lambda s: s.starts_at)
+    proposal = protocol.propose_rostrum(plenary)
+    protocol.save_rostrum(plenary, [[person.id for person in row] for row in proposal["rows"]])
+
+
 def load_demo_events(now: datetime) -> list[str]:
     if db.session.scalar(select(Event.id).where(Event.slug == MEETING_SLUG)) is not None:
         return ["Events: already there."]
@@ -108,6 +122,7 @@ def load_demo_events(now: datetime) -> list[str]:
                                              "title": title, "description": description})
             for name, part in people:
                 events.add_participant(item, {"person_id": _person(name).id, "part": part})
+    _seat_the_rostrum(meeting)
     events.set_event_status(meeting, EventStatus.published)
 
     # Next year's meeting, built the way the secretariat would: a copy with new dates.

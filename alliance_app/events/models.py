@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.db import TimestampMixin, UTCDateTime, utcnow
 from ..core.enums import StrEnum, enum_column_type
+from ..core.strokes import stroke_key
 from ..extensions import db
 from ..members.models import Organization
 
@@ -192,8 +193,15 @@ class Person(TimestampMixin, db.Model):
     title: Mapped[Optional[str]] = mapped_column(String(300))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     bio: Mapped[Optional[str]] = mapped_column(Text)
+    # The name in surname stroke order (姓氏笔画), so that lists sort in SQL; kept by `_keep_stroke_key`.
+    stroke_key: Mapped[str] = mapped_column(String(800), default="", server_default="", index=True)
 
     organization: Mapped[Optional[Organization]] = relationship()
+
+    @validates("name")
+    def _keep_stroke_key(self, _key, name):
+        self.stroke_key = stroke_key(name or "")
+        return name
 
     def __str__(self) -> str:
         return self.name

@@ -1,5 +1,6 @@
 """The people who speak at events and take part in them (secretariat only:
 their details are about private individuals)."""
+import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
@@ -10,7 +11,7 @@ from ...core.permissions import secretariat_required
 from ...events import services
 from ...events.models import Person
 from ..common import PageArgsSchema, StrictSchema, paginated
-from ..fields import Id, Text, no_control_characters
+from ..fields import Id, Text, no_control_characters, one_of
 from ..resource import Lookup
 from . import blp, operation
 from .schemas import PersonPageSchema, PersonSchema
@@ -19,6 +20,8 @@ from .schemas import PersonPageSchema, PersonSchema
 class PersonListArgsSchema(PageArgsSchema):
     q = Text(100, allow_none=False, validate=no_control_characters,
              metadata={"description": "Part of the name"})
+    order = ma.fields.String(load_default="name", validate=one_of(("name", "strokes")),
+                             metadata={"description": "name, or strokes: by surname stroke order (姓氏笔画)"})
 
 
 class PersonWriteSchema(StrictSchema):
@@ -44,7 +47,8 @@ class People(MethodView):
         """Speakers and guests by name, paginated (secretariat only: their
         details are about private individuals; the public sees speakers
         through published events)."""
-        query = select(Person).options(selectinload(Person.organization)).order_by(Person.name, Person.id)
+        order = (Person.stroke_key,) if args["order"] == "strokes" else (Person.name,)
+        query = select(Person).options(selectinload(Person.organization)).order_by(*order, Person.id)
         if args.get("q"):
             query = query.where(Person.name.contains(args["q"], autoescape=True))
         return paginated(query, args["page"], args["per_page"])

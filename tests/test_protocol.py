@@ -1,0 +1,172 @@
+"""Protocol: surname stroke order, ranks and the rostrum (主席台座次)."""
+import pytest
+from sqlalchemy import func, select
+
+from alliance_app.core.strokes import stroke_key
+from alliance_app.events import services as events
+from alliance_app.events.models import Person
+from alliance_app.extensions import db
+from alliance_app.protocol import services
+from alliance_app.protocol.models import ProtocolRank, RostrumSeat
+from alliance_app.protocol.seating import arrange_row, arrange_rows
+
+from .test_api_events import SECRETARIAT_READ, _expect
+
+SECRETARIAT_PUT = _expect(401, 403, 403, 400, 400)
+# Without a body the array schema answers 422 (a missing array) once access is granted.
+SECRETARIAT_RANKS_PUT = _expect(401, 403, 403, 422, 422)
+
+AUTHZ_ROWS = {
+    ("api_protocol.ranks", "GET"): ("/api/v1/events/{event_id}/ranks", SECRETARIAT_READ),
+    ("api_protocol.ranks", "PUT"): ("/api/v1/events/{event_id}/ranks", SECRETARIAT_RANKS_PUT),
+    ("api_protocol.rostrum", "GET"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_READ),
+    ("api_protocol.rostrum", "PUT"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_PUT),
+}
+
+
+# --- stroke order ----------------------------------------------------------------------------------
+
+def test_surnames_sort_by_stroke_count_then_by_the_first_stroke():
+    # 王 has 4 strokes; 李 and 张 have 7, and 李 starts with 横 where 张 starts with 折.
+    assert sorted(["张伟", "李娜", "王芳"], key=stroke_key) == ["王芳", "李娜", "张伟"]
+    assert sorted(["张", "李"], key=stroke_key) == ["李", "张"]
+
+
+def test_the_given_name_decides_between_equal_surnames_and_a_shorter_name_comes_first():
+    assert sorted(["王五", "王", "王二"], key=stroke_key) == ["王", "王二", "王五"]
+
+
+def test_minority_and_foreign_names_sort_without_failing():
+    names = ["Smith", "阿依古丽·买买提", "丁一", "𠮷田"]
+    ordered = sorted(names, key=stroke_key)
+    assert ordered[0] == "丁一"
+    assert ordered[-1] == "Smith"  # letters after every Chinese name
+    assert stroke_key("阿依古丽·买买提") == stroke_key("阿依古丽买买提")  # the middle dot is not a character
+
+
+# --- the arrangement -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("count, left, right", [
+    (1, [1], [1]),
+    (3, [3, 1, 2], [2, 1, 3]),
+    (5, [5, 3, 1, 2, 4], [4, 2, 1, 3, 5]),
+    (2, [2, 1], [1, 2]),
+    (4, [4, 2, 1, 3], [3, 1, 2, 4]),
+    (6, [6, 4, 2, 1, 3, 5], [5, 3, 1, 2, 4, 6]),
+])
+def test_the_most_senior_sits_in_the_centre_and_the_next_alternate(count, left, right):
+    # Rows read left to right as seen from the hall. 左为上: the second sits to the first's left
+    # counted from the rostrum, i.e. to the first's right as seen from the hall.
+    assert arrange_row(list(range(1, count + 1)), "left") == left
+    assert arrange_row(list(range(1, count + 1)), "right") == right
+
+
+def test_a_second_row_continues_behind_the_first_and_the_rest_are_named():
+    rows, rest = arrange_rows(list(range(1, 10)), seats_per_row=3, rows=2, senior_side="left")
+    assert rows == [[3, 1, 2], [6, 4, 5]]
+    assert rest == [7, 8, 9]
+
+
+# --- ranks and the rostrum through the API ------------------------------------------------------
+
+def _people(*names):
+    return [events.create_person({"name": name}) for name in names]
+
+
+def test_ranks_are_replaced_whole_and_equal_ranks_go_by_strokes(staff, people):
+    zhang, li, wang = _people("张三", "李四", "王五")
+    db.session.commit()
+    event_id = people.meeting.event.id
+    answer = staff.put(f"/api/v1/events/{event_id}/ranks",
+                       json=[{"person_id": zhang.id, "rank": 2}, {"person_id": li.id, "rank": 2},
+                             {"person_id": wang.id, "rank": 1}])
+    assert answer.status_code == 200, answer.json
+    assert [r["name"] for r in answer.json["ranks"]] == ["王五", "李四", "张三"]
+    assert staff.get(f"/api/v1/events/{event_id}/ranks").json == answer.json
+
+
+@pytest.mark.parametrize("entries, field", [
+    ([{"person_id": 1, "rank": 0}], "ranks.0"),
+    ([{"person_id": 1, "rank": -3}], "ranks.0"),
+    ([{"person_id": 999999, "rank": 1}], "ranks"),
+])
+def test_a_bad_rank_is_refused_and_nothing_is_saved(staff, people, entries, field):
+    person, = _people("赵六")
+    db.session.commit()
+    event_id = people.meeting.event.id
+    assert staff.put(f"/api/v1/events/{event_id}/ranks", json=[{"person_id": person.id, "rank": 1}]).status_code == 200
+    entries = [dict(e, person_id=person.id if e["person_id"] == 1 else e["person_id"]) for e in entries]
+    answer = staff.put(f"/api/v1/events/{event_id}/ranks", json=[{"person_id": person.id, "rank": 1}, *entries])
+    assert answer.status_code == 422
+    assert answer.json["errors"]
+    assert db.session.scalar(select(func.count()).select_from(ProtocolRank)) == 1
+
+
+def test_a_person_ranked_twice_or_a_rank_as_text_is_refused(staff, people):
+    person, = _people("赵六")
+    db.session.commit()
+    url = f"/api/v1/events/{people.meeting.event.id}/ranks"
+    twice = staff.put(url, json=[{"person_id": person.id, "rank": 1}, {"person_id": person.id, "rank": 2}])
+    assert twice.status_code == 422 and "ranked twice" in str(twice.json["errors"])
+    assert staff.put(url, json=[{"person_id": person.id, "rank": "1"}]).status_code == 422
+    assert staff.put(url, json={"person_id": person.id, "rank": 1}).status_code in (400, 422)
+    assert db.session.scalar(select(func.count()).select_from(ProtocolRank)) == 0
+
+
+def test_the_proposal_seats_the_ranked_and_a_put_saves_it(staff, people):
+    leaders = _people("程英春", "李力", "吴玉程", "王斌", "徐兴无")
+    db.session.commit()
+    event_id, session_id = people.meeting.event.id, people.meeting.session.id
+    staff.put(f"/api/v1/events/{event_id}/ranks",
+              json=[{"person_id": p.id, "rank": n} for n, p in enumerate(leaders, start=1)])
+    proposal = staff.get(f"/api/v1/sessions/{session_id}/rostrum?propose=1").json
+    assert proposal["proposed"] is True and proposal["senior_side"] == "left"
+    assert proposal["names"] == [["徐兴无", "吴玉程", "程英春", "李力", "王斌"]]
+    assert staff.get(f"/api/v1/sessions/{session_id}/rostrum").json["rows"] == []  # nothing saved yet
+    saved = staff.put(f"/api/v1/sessions/{session_id}/rostrum", json={"rows": proposal["rows"]})
+    assert saved.status_code == 200, saved.json
+    assert staff.get(f"/api/v1/sessions/{session_id}/rostrum").json["rows"] == proposal["rows"]
+
+
+def test_swapping_two_seats_by_hand(people):
+    a, b, c = _people("甲", "乙", "丙")
+    session = people.meeting.session
+    services.save_rostrum(session, [[a.id, b.id, c.id]])
+    rows = services.swap_seats(session, a.id, c.id)
+    assert [p.id for p in rows[0]] == [c.id, b.id, a.id]
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("rows", "Not a valid list"),
+    ([[1, 1]], "two seats"),
+    ([[999999]], "no person"),
+    ([list(range(1, 13))], "has 11 seats"),
+    ([[1], [2], [3]], "2 rows"),
+])
+def test_a_bad_rostrum_is_refused_and_nothing_is_saved(staff, people, rows, message):
+    first, = _people("钱七")
+    db.session.commit()
+    session_id = people.meeting.session.id
+    assert staff.put(f"/api/v1/sessions/{session_id}/rostrum", json={"rows": [[first.id]]}).status_code == 200
+    if isinstance(rows, list):
+        rows = [[first.id if pid == 1 else pid for pid in row] for row in rows]
+    answer = staff.put(f"/api/v1/sessions/{session_id}/rostrum", json={"rows": rows})
+    assert answer.status_code == 422, answer.json
+    assert message in str(answer.json)
+    assert db.session.scalars(select(RostrumSeat.person_id)).all() == [first.id]
+
+
+def test_people_are_listed_in_surname_stroke_order(staff, people):
+    _people("张伟", "李娜", "王芳")
+    db.session.commit()
+    names = [p["name"] for p in staff.get("/api/v1/people?order=strokes&per_page=100").json["items"]]
+    chosen = [n for n in names if n in ("张伟", "李娜", "王芳")]
+    assert chosen == ["王芳", "李娜", "张伟"]
+    assert staff.get("/api/v1/people?order=height").status_code == 422
+
+
+def test_a_renamed_person_moves_in_stroke_order(people):
+    person, = _people("张伟")
+    events.update_person(person, {"name": "丁伟"})
+    db.session.flush()
+    assert db.session.scalar(select(Person.stroke_key).where(Person.id == person.id)) == stroke_key("丁伟")
