@@ -55,6 +55,10 @@ AUTHZ_ROWS = {
     ("finance.issue_invoice", "POST"): ("/admin/finance/invoices/{invoice_request_id}/issue",
                                         _expect(LOGIN, 403, 403, 422, 422)),
     ("finance.arrears", "GET"): ("/admin/finance/arrears", S),
+    ("finance.statement_import", "GET"): ("/admin/finance/statements", S),
+    ("finance.statement_import", "POST"): ("/admin/finance/statements", _expect(LOGIN, 403, 403, 422, 422)),
+    # Nothing chosen: back to the upload with a message.
+    ("finance.statement_confirm", "POST"): ("/admin/finance/statements/confirm", _expect(LOGIN, 403, 403, 302, 302)),
     # Org A owes nothing: refused with a message.
     ("finance.suspend", "POST"): ("/admin/finance/arrears/{org_a_id}/suspend", _expect(LOGIN, 403, 403, 302, 302)),
 }
@@ -347,3 +351,60 @@ def test_balances_agree_with_a_decimal_computation(app, db, members, bill_fens, 
                     else BillStatus.partly_paid)
         assert bill.status == expected
     db.session.rollback()
+
+
+# --- bank statements -----------------------------------------------------------------------------------
+
+def _upload(name, data):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(data), filename=name)
+
+
+def test_a_gbk_statement_with_other_banks_dates_is_matched_by_look_alike_names_and_amount(app, db, members):
+    from alliance_app.finance.statements import confirm_lines, read_statement
+
+    bills = _bills()
+    db.session.commit()
+    csv_text = ("交易日期,对方户名,贷方金额,摘要\n"
+                "2026/1/5,甲单位有限公司,\"10,000.00\",会费\n"
+                "20260106,乙单位,2500,部分会费\n"
+                "2026年1月7日,不认识的公司,100,\n"
+                "05-01-26,乙单位有限公司,100,\n"
+                "2026-01-08,乙单位有限公司,-5,\n")
+    proposals = read_statement(_upload("statement.csv", csv_text.encode("gbk")))
+    by_row = {p["row"]: p for p in proposals}
+    assert by_row[2]["organization"] == "甲单位有限公司" and by_row[2]["allocations"][0]["bill_id"] == \
+        bills["甲单位有限公司"].id and not by_row[2]["overpayment"]
+    assert by_row[3]["organization"] == "乙单位有限公司" and by_row[3]["allocations"][0]["amount"] == "2500.00"
+    assert by_row[4]["organization_id"] is None and by_row[4]["overpayment"]
+    assert "Row 5: the date 05-01-26" in by_row[5]["problems"][0]
+    assert by_row[6]["problems"][0].startswith("Row 6:") and "negative" in by_row[6]["problems"][0]
+    assert db.session.scalar(select(Payment.id)) is None  # nothing written by reading
+    lines = [{"row": p["row"], "paid_on": p["date"], "payer": p["payer"], "amount": p["amount"],
+              "organization_id": p["organization_id"], "overpayment": p["overpayment"],
+              "allocations": p["allocations"]} for p in proposals if not p["problems"]]
+    confirm_lines(lines)
+    db.session.commit()
+    assert db.session.get(Bill, bills["甲单位有限公司"].id).status == BillStatus.paid
+    assert db.session.get(Bill, bills["乙单位有限公司"].id).status == BillStatus.partly_paid
+
+
+def test_an_xlsx_statement_with_a_merged_date_cell(app, db, members):
+    from openpyxl import Workbook
+
+    from alliance_app.finance.statements import read_statement
+
+    _bills()
+    db.session.commit()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["日期", "付款人", "金额", "附言"])
+    sheet.append([date(2026, 1, 5), "甲单位有限公司", 10000, "会费"])
+    sheet.append([None, "乙单位有限公司", "0.5万", "会费"])
+    sheet.merge_cells("A2:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    proposals = read_statement(_upload("bank.xlsx", buffer.getvalue()))
+    assert [(p["date"], p["organization"], p["problems"]) for p in proposals] == [
+        ("2026-01-05", "甲单位有限公司", []), ("2026-01-05", "乙单位有限公司", [])]

@@ -67,3 +67,9 @@ class IssueForm(FlaskForm):
     issued_on = StringField(_l("Issued on"), description=_l("YYYY-MM-DD"))
     file = FileField(_l("E-fapiao file (PDF or OFD)"))
     submit = SubmitField(_l("Issue and send"))
+
+
+class StatementForm(FlaskForm):
+    file = FileField(_l("Bank statement (.xlsx or .csv)"),
+                     description=_l("Columns: date, payer, amount and, if there is one, the reference (摘要)"))
+    submit = SubmitField(_l("Read the statement"))

@@ -275,3 +275,52 @@ def suspend(org_id):
     db.session.commit()
     flash(_("%(org)s is suspended; the status history records why.", org=org.name), "success")
     return redirect(url_for("finance.arrears"))
+
+
+# --- bank statement import -------------------------------------------------------------------------
+
+@bp.route("/admin/finance/statements", methods=["GET", "POST"])
+@secretariat_required
+def statement_import():
+    from .forms import StatementForm
+    from .statements import read_statement
+
+    form = StatementForm()
+    proposals = None
+    if form.validate_on_submit():
+        try:
+            proposals = read_statement(form.file.data)
+        except ServiceError as exc:
+            _refused(exc, form)
+    status = 422 if request.method == "POST" and proposals is None else 200
+    return render_template("finance/statement.html", form=form, proposals=proposals, confirm=ConfirmForm(),
+                           **LABELS), status
+
+
+@bp.route("/admin/finance/statements/confirm", methods=["POST"])
+@secretariat_required
+def statement_confirm():
+    import json
+
+    from .statements import confirm_lines
+
+    lines = []
+    for key in request.form.getlist("take"):
+        try:
+            line = json.loads(request.form.get(f"line-{key}", ""))
+        except ValueError:
+            continue
+        if isinstance(line, dict):
+            lines.append(line)
+    if not lines:
+        flash(_("Choose the lines to record."), "warning")
+        return redirect(url_for("finance.statement_import"))
+    try:
+        payments = confirm_lines(lines, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message), "danger")
+        return redirect(url_for("finance.statement_import"))
+    db.session.commit()
+    flash(_("%(n)d payments recorded from the statement.", n=len(payments)), "success")
+    return redirect(url_for("finance.bills"))
