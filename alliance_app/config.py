@@ -147,3 +147,5 @@ FOLLOWUP_MAX_ATTACHMENTS = 5
 FOLLOWUP_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
 FOLLOWUP_PLAUSIBLE_FACTOR = 1.5
 FOLLOWUP_FILES_PATH = None  # None: instance/followup/ (outside the web root, like the database)
+# Signed agreements' PDFs as issued (issue 17); None: instance/agreement-archive/, outside the web root.
+AGREEMENT_ARCHIVE_PATH = None

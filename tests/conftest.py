@@ -54,6 +54,7 @@ def base_config(database_url) -> dict:
         "BASE_URL": "http://localhost",
         "FOLLOWUP_FILES_PATH": str(Path(database_url.removeprefix("sqlite:///")).parent / "followup-files")
         if database_url.startswith("sqlite:///") else tempfile.mkdtemp(prefix="followup-files-"),
+        "AGREEMENT_ARCHIVE_PATH": tempfile.mkdtemp(prefix="agreement-archive-"),
     }
 
 

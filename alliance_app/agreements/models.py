@@ -194,3 +194,18 @@ class AgreementSector(db.Model):
     sector: Mapped[Sector] = mapped_column(enum_column_type(Sector, "sector"), index=True)
 
     agreement: Mapped[Agreement] = relationship(back_populates="sector_rows")
+
+
+class AgreementArchive(db.Model):
+    """The PDF of a signed agreement as issued: produced once (at signing, or at
+    the first download of one signed before archives existed) and kept under
+    AGREEMENT_ARCHIVE_PATH, outside the web root; every later download serves
+    exactly these bytes, whatever the templates or fonts became. Voiding keeps it."""
+    __tablename__ = "agreement_archives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,6 +21,7 @@ from ..members.models import Organization
 from ..core.money import MAX_YUAN, AmountError, cny_fen, parse_amount, parse_rate, to_fen
 from ..core.timeutil import to_local
 from ..core.validation import Problems, date_value, datetime_value, enum_value, int_value, line, text
+from .archive import archive
 from .clauses import default_clauses
 from .messages import READY, SIGNED, tell_parties
 from .models import (RATE_SCALE, Agreement, AgreementClause, AgreementCounter, AgreementKind, AgreementParty,
@@ -323,6 +324,7 @@ def sign(agreement: Agreement, actor, signed_at: Any = None) -> Agreement:
         raise ServiceError(_l("This agreement was signed already."), status=409)
     record(db.session, "agreement_signed", agreement, actor=actor,
            changes={"status": ["ready", "signed"], "signed_at": [None, moment.isoformat()]})
+    archive(agreement)  # the bytes issued at signing, served for every later download
     tell_parties(agreement, SIGNED)  # the final text, built when the message is sent
     return agreement
 

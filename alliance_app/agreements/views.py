@@ -17,7 +17,8 @@ from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from ..core.security import is_safe_next
 from ..core.params import query_int, paginate
-from . import bp, documents, services
+from . import bp, services
+from .archive import issued_pdf
 from .printing import CEREMONY_PACK
 from .forms import AgreementForm, VoidForm
 from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
@@ -206,7 +207,9 @@ def correct(agreement_id):
 @login_required
 def pdf(agreement_id):
     agreement = _agreement(agreement_id)
-    return download_response(documents.agreement_pdf(agreement), f"{agreement.number} {agreement.title}.pdf",
+    content = issued_pdf(agreement)
+    db.session.commit()  # an agreement signed before archives existed is archived at its first download
+    return download_response(content, f"{agreement.number} {agreement.title}.pdf",
                              "application/pdf", fallback=f"agreement-{agreement.number}.pdf", inline=True)
 
 

@@ -42,6 +42,7 @@ from ..agreements.models import (Agreement, AgreementKind, AgreementParty, Agree
 from ..core.downloads import download_response
 from ..core.money import plain
 from ..core.permissions import MAX_ID, login_required, secretariat_required
+from ..extensions import db
 from . import API_PREFIX
 from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
 from .fields import BOOLEAN_ERRORS, DATE_ERRORS, FIELD_ERRORS, INTEGER_ERRORS, Choice, Id, Moment, Text, in_range
@@ -370,7 +371,9 @@ class AgreementPdf(MethodView):
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
     def get(self, agreement):
         """The printed agreement as a PDF, for the secretariat and the parties."""
-        from ..agreements.documents import agreement_pdf
+        from ..agreements.archive import issued_pdf
 
-        return download_response(agreement_pdf(agreement), f"{agreement.number} {agreement.title}.pdf",
+        content = issued_pdf(agreement)
+        db.session.commit()  # an agreement signed before archives existed is archived at its first download
+        return download_response(content, f"{agreement.number} {agreement.title}.pdf",
                                  "application/pdf", fallback=f"agreement-{agreement.number}.pdf")
