@@ -85,9 +85,27 @@ def scratch_database(label: str, directory: Path, server_url: str | None = None)
         migrate(url, directory / "instance")
         yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
+
+
+def drop_database(admin, name: str, attempts: int = 40) -> None:
+    """DROP DATABASE ... WITH (FORCE) through `admin` (an AUTOCOMMIT engine on the
+    server). FORCE terminates the other sessions on that database, which a role that
+    is not a superuser may do only to its own: an autovacuum worker that happens to
+    be working there refuses it (InsufficientPrivilege). Autovacuum gives way within
+    moments, so the drop is tried again instead of failing the test's teardown."""
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as exc:
+            if "InsufficientPrivilege" not in type(exc.orig).__name__ or attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 # --- HTTP ------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from alliance_app.members.models import Contact, Organization
 
 from . import factories
 from .conftest import base_config
+from .servers import drop_database
 
 POSTGRES = bool(os.environ.get("DATABASE_URL"))
 WRITERS = 4
@@ -65,9 +66,8 @@ def new_app(tmp_path, monkeypatch):
         with application.app_context():
             db.engine.dispose()
     if admin is not None:
-        with admin.connect() as connection:
-            for name in created:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in created:
+            drop_database(admin, name)
         admin.dispose()
 
 

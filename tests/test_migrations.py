@@ -13,6 +13,7 @@ from alliance_app import create_app
 from alliance_app.core.db import Base
 
 from .conftest import TEST_SECRET
+from .servers import drop_database
 
 
 @pytest.fixture
@@ -30,8 +31,7 @@ def empty_database_url(tmp_path):
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
 
 
