@@ -10,7 +10,12 @@ from alliance_app.protocol import services
 from alliance_app.protocol.models import ProtocolRank, RostrumSeat
 from alliance_app.protocol.seating import arrange_row, arrange_rows
 
+from .conftest import login
+from .pdfs import assert_embedded_font_only, language, pdf_pages, squash
 from .test_api_events import SECRETARIAT_READ, _expect
+from .test_authorization import SECRETARIAT, expect
+
+SECRETARIAT_POST = expect(302, 403, 403, 302, 302)
 
 SECRETARIAT_PUT = _expect(401, 403, 403, 400, 400)
 # Without a body the array schema answers 422 (a missing array) once access is granted.
@@ -21,6 +26,13 @@ AUTHZ_ROWS = {
     ("api_protocol.ranks", "PUT"): ("/api/v1/events/{event_id}/ranks", SECRETARIAT_RANKS_PUT),
     ("api_protocol.rostrum", "GET"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_READ),
     ("api_protocol.rostrum", "PUT"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_PUT),
+    ("protocol.session_protocol", "GET"): ("/admin/sessions/{session_id}/protocol", SECRETARIAT),
+    ("protocol.seat_proposal", "POST"): ("/admin/sessions/{session_id}/protocol/propose", SECRETARIAT_POST),
+    ("protocol.swap", "POST"): ("/admin/sessions/{session_id}/protocol/swap", SECRETARIAT_POST),
+    ("protocol.rostrum_pdf", "GET"): ("/admin/sessions/{session_id}/rostrum.pdf", SECRETARIAT),
+    ("protocol.rostrum_cards", "GET"): ("/admin/sessions/{session_id}/table-cards.pdf", SECRETARIAT),
+    ("protocol.delegate_cards", "GET"): ("/admin/events/{event_id}/table-cards.pdf?registration_ids={registration_id}",
+                                         SECRETARIAT),
 }
 
 
@@ -170,3 +182,105 @@ def test_a_renamed_person_moves_in_stroke_order(people):
     events.update_person(person, {"name": "丁伟"})
     db.session.flush()
     assert db.session.scalar(select(Person.stroke_key).where(Person.id == person.id)) == stroke_key("丁伟")
+
+
+# --- pages and print: the diagram, the list and table cards -----------------------------------------
+
+def _seated(people, *names):
+    seated = _people(*names)
+    db.session.commit()
+    event = people.meeting.event
+    services.set_ranks(event, [{"person_id": p.id, "rank": n} for n, p in enumerate(seated, start=1)])
+    db.session.commit()
+    return seated
+
+
+def test_staff_seat_the_proposal_and_swap_two_seats_on_the_page(client, people):
+    chief, second, third = _seated(people, "程英春", "李力", "吴玉程")
+    session = people.meeting.session
+    login(client, people.staff)
+    page = client.get(f"/admin/sessions/{session.id}/protocol")
+    assert page.status_code == 200 and "程英春" in page.get_data(as_text=True)
+    client.post(f"/admin/sessions/{session.id}/protocol/propose")
+    assert [[p.name for p in row] for row in services.rostrum_rows(session)] == [["吴玉程", "程英春", "李力"]]
+    answer = client.post(f"/admin/sessions/{session.id}/protocol/swap", data={"first": third.id, "second": second.id},
+                         follow_redirects=True)
+    assert "swapped" in answer.get_data(as_text=True) or "对调" in answer.get_data(as_text=True)
+    assert [[p.name for p in row] for row in services.rostrum_rows(session)] == [["李力", "程英春", "吴玉程"]]
+
+
+@pytest.mark.parametrize("form", [{"first": "1", "second": "1"}, {"first": "x", "second": ""}, {}])
+def test_a_bad_swap_says_so_and_changes_nothing(client, people, form):
+    seated = _seated(people, "程英春", "李力")
+    session = people.meeting.session
+    services.save_rostrum(session, [[seated[1].id, seated[0].id]])
+    db.session.commit()
+    login(client, people.staff)
+    form = {k: (str(seated[0].id) if v == "1" else v) for k, v in form.items()}
+    answer = client.post(f"/admin/sessions/{session.id}/protocol/swap", data=form, follow_redirects=True)
+    assert "two different people" in answer.get_data(as_text=True) or "两位" in answer.get_data(as_text=True)
+    assert [p.id for p in services.rostrum_rows(session)[0]] == [seated[1].id, seated[0].id]
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_seating_diagram_is_seen_from_the_hall_with_a_list_in_precedence(app, people, lang):
+    chief, second, third = _seated(people, "程英春", "李力", "吴玉程")
+    session = people.meeting.session
+    services.save_rostrum(session, [[third.id, chief.id, second.id]])
+    with language(app, lang):
+        data = services.rostrum_pdf(session)
+    assert_embedded_font_only(data)
+    diagram, listing = pdf_pages(data, layout=True)
+    # Left to right as seen from the hall.
+    line = next(ln for ln in diagram.splitlines() if "程英春" in ln)
+    assert line.index("吴玉程") < line.index("程英春") < line.index("李力")
+    assert ("左为上" in squash(diagram)) if lang == "zh_CN" else ("Left is senior" in diagram)
+    assert squash(listing).index("程英春") < squash(listing).index("李力") < squash(listing).index("吴玉程")
+
+
+def _card_pages(app, cards, lang="zh_CN", details=True):
+    from alliance_app.protocol.documents import table_cards_pdf
+
+    with language(app, lang):
+        return table_cards_pdf(cards, title="主会场", details=details)
+
+
+def test_a_table_card_carries_the_name_on_both_faces_and_shrinks_long_names(app, people):
+    from alliance_app.protocol.documents import NAME_LARGEST, PAGE_W, Card, fit_name
+
+    data = _card_pages(app, [Card("程英春", "安徽省经济和信息化厅", "副厅长"),
+                             Card("阿依古丽·买买提江·艾尔肯", "", "")])
+    assert_embedded_font_only(data)
+    first, second = pdf_pages(data)
+    assert squash(first).count("程英春") == 2 and squash(first).count("副厅长") == 2
+    assert squash(second).count("阿依古丽·买买提江·艾尔肯") == 2
+    with app.test_request_context("/"):
+        _lines, short = fit_name("程英春", PAGE_W, 300, NAME_LARGEST)
+        lines, long = fit_name("阿依古丽·买买提江·艾尔肯", PAGE_W - 24, 300, NAME_LARGEST)
+        foreign, _size = fit_name("Konstantinos Papadopoulos-Georgiou", 500, 300, NAME_LARGEST, 48)
+    assert short == NAME_LARGEST and long < short
+    assert len(foreign) == 2  # too small on one line: two lines, cut at the space
+
+
+def test_a_character_no_font_has_is_reported_before_the_cards(app, people):
+    from alliance_app.protocol.documents import Card
+
+    data = _card_pages(app, [Card("𠮷田春")], details=False)
+    warning, card = pdf_pages(data)
+    assert "U+20BB7" in warning and "〓田春" in squash(warning)
+    assert squash(card).count("田春") == 2
+    clean = pdf_pages(_card_pages(app, [Card("王芳")], details=False))
+    assert len(clean) == 1  # no warning page when every character prints
+
+
+def test_cards_for_chosen_delegates_in_the_order_chosen(client, people):
+    from . import factories
+
+    other = factories.registration(people.meeting.event, people.staff, people.org_b, "乙单位代表")
+    login(client, people.staff)
+    ids = f"{other.id},{people.registration_a.id},999999"
+    answer = client.get(f"/admin/events/{people.meeting.event.id}/table-cards.pdf?registration_ids={ids}&details=1")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    pages = [squash(p) for p in pdf_pages(answer.data)]
+    assert len(pages) == 2 and "乙单位代表" in pages[0] and "甲单位代表" in pages[1]
+    assert "乙单位有限公司" in pages[0]
