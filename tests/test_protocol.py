@@ -31,6 +31,14 @@ AUTHZ_ROWS = {
     ("protocol.swap", "POST"): ("/admin/sessions/{session_id}/protocol/swap", SECRETARIAT_POST),
     ("protocol.rostrum_pdf", "GET"): ("/admin/sessions/{session_id}/rostrum.pdf", SECRETARIAT),
     ("protocol.rostrum_cards", "GET"): ("/admin/sessions/{session_id}/table-cards.pdf", SECRETARIAT),
+    ("api_protocol.seats", "GET"): ("/api/v1/sessions/{session_id}/seats", SECRETARIAT_READ),
+    ("api_protocol.seats", "POST"): ("/api/v1/sessions/{session_id}/seats", SECRETARIAT_PUT),
+    ("protocol.hall_page", "GET"): ("/admin/sessions/{session_id}/hall", SECRETARIAT),
+    ("protocol.hall_zones", "POST"): ("/admin/sessions/{session_id}/hall/zones", SECRETARIAT_POST),
+    ("protocol.hall_by_rule", "POST"): ("/admin/sessions/{session_id}/hall/by-rule", SECRETARIAT_POST),
+    ("protocol.hall_assign", "POST"): ("/admin/sessions/{session_id}/hall/assign", SECRETARIAT_POST),
+    ("protocol.hall_unassign", "POST"): ("/admin/sessions/{session_id}/hall/unassign", SECRETARIAT_POST),
+    ("protocol.hall_pdf", "GET"): ("/admin/sessions/{session_id}/hall.pdf", SECRETARIAT),
     ("protocol.delegate_cards", "GET"): ("/admin/events/{event_id}/table-cards.pdf?registration_ids={registration_id}",
                                          SECRETARIAT),
 }
@@ -284,3 +292,172 @@ def test_cards_for_chosen_delegates_in_the_order_chosen(client, people):
     pages = [squash(p) for p in pdf_pages(answer.data)]
     assert len(pages) == 2 and "乙单位代表" in pages[0] and "甲单位代表" in pages[1]
     assert "乙单位有限公司" in pages[0]
+
+
+# --- hall seating -------------------------------------------------------------------------------------
+
+ZONES = [{"name": "贵宾区", "kind": "vip", "rows": 1, "seats": 3},
+         {"name": "媒体区", "kind": "media", "rows": 1, "seats": 2},
+         {"name": "代表区", "kind": "general", "rows": 2, "seats": 4}]
+
+
+def _delegates(people, *specs):
+    """(name, category, organization) → confirmed registrations."""
+    from . import factories
+
+    return [factories.registration(people.meeting.event, people.staff, org, name, category=category)
+            for name, category, org in specs]
+
+
+def test_zones_are_saved_and_delegates_seated_by_rule(staff, people):
+    from alliance_app.protocol import hall
+
+    session = people.meeting.session
+    media, official, b1, a2 = _delegates(people, ("记者甲", "media", None), ("厅长乙", "government", None),
+                                         ("乙单位代表二", "enterprise", people.org_b),
+                                         ("甲单位代表二", "enterprise", people.org_a))
+    answer = staff.post(f"/api/v1/sessions/{session.id}/seats", json={"zones": ZONES, "by_rule": True})
+    assert answer.status_code == 200, answer.json
+    where = {a["name"]: (a["zone"], a["row"], a["seat"]) for a in answer.json["assignments"]}
+    assert where["记者甲"][0] == "媒体区" and where["厅长乙"] == ("贵宾区", 1, 2)  # the middle of the front row
+    # Each organization sits together: 甲单位's two delegates side by side.
+    a_seats = sorted(where[n][2] for n in ("甲单位代表", "甲单位代表二"))
+    assert where["甲单位代表"][:2] == where["甲单位代表二"][:2] and a_seats[1] - a_seats[0] in (1, 2)
+    assert answer.json["seated"] == 5 and answer.json["capacity"] == 13
+    assert hall.seat_text(official) == "主会场：贵宾区 第1排 2座" or "贵宾区" in hall.seat_text(official)
+
+
+@pytest.mark.parametrize("assignments, message", [
+    ([{"zone": "代表区", "row": 1, "seat": 1}, {"zone": "代表区", "row": 1, "seat": 1}], "both given"),
+    ([{"zone": "代表区", "row": 3, "seat": 1}], "there is no row 3"),
+    ([{"zone": "代表区", "row": 1, "seat": 0}], "there is no row 1, seat 0"),
+    ([{"zone": "后排", "row": 1, "seat": 1}], "no zone called"),
+    ([{"zone": "代表区", "row": 1, "seat": 2}], "is taken by"),
+])
+def test_bad_seats_are_refused_and_nothing_is_saved(staff, people, assignments, message):
+    session = people.meeting.session
+    first, second = _delegates(people, ("代表一", "enterprise", None), ("代表二", "enterprise", None))
+    url = f"/api/v1/sessions/{session.id}/seats"
+    held = {"registration_id": people.registration_a.id, "zone": "代表区", "row": 1, "seat": 2}
+    assert staff.post(url, json={"zones": ZONES, "assignments": [held]}).status_code == 200
+    sent = [dict(a, registration_id=r.id) for a, r in zip(assignments, (first, second))]
+    answer = staff.post(url, json={"assignments": sent})
+    assert answer.status_code == 422, answer.json
+    assert message in str(answer.json["errors"])
+    assert [(a["name"], a["seat"]) for a in staff.get(url).json["assignments"]] == [("甲单位代表", 2)]
+
+
+def test_zones_that_would_drop_a_seated_delegate_are_refused_whole(staff, people):
+    session = people.meeting.session
+    url = f"/api/v1/sessions/{session.id}/seats"
+    staff.post(url, json={"zones": ZONES, "assignments": [
+        {"registration_id": people.registration_a.id, "zone": "代表区", "row": 2, "seat": 4}]})
+    smaller = [ZONES[0], dict(ZONES[2], rows=1), {"name": "新区", "rows": 0, "seats": 2}]
+    answer = staff.post(url, json={"zones": smaller})
+    assert answer.status_code == 422 and "zones.2" in answer.json["errors"]
+    answer = staff.post(url, json={"zones": smaller[:2]})
+    assert answer.status_code == 422 and "would no longer exist" in str(answer.json["errors"])
+    assert [z["name"] for z in staff.get(url).json["zones"]] == ["贵宾区", "媒体区", "代表区"]
+
+
+def test_a_delegate_not_confirmed_gets_no_seat(staff, people):
+    from alliance_app.registrations.models import RegistrationStatus
+
+    waiting, = _delegates(people, ("候补代表", "enterprise", None))
+    waiting.status = RegistrationStatus.waitlisted
+    db.session.commit()
+    url = f"/api/v1/sessions/{people.meeting.session.id}/seats"
+    answer = staff.post(url, json={"zones": ZONES, "assignments": [
+        {"registration_id": waiting.id, "zone": "代表区", "row": 1, "seat": 1}]})
+    assert answer.status_code == 422 and "not confirmed" in str(answer.json["errors"])
+    assert staff.get(url).json["zones"] == []  # the zones of the same request are not kept either
+
+
+def test_the_database_refuses_one_seat_given_twice(people):
+    from sqlalchemy.exc import IntegrityError
+
+    from alliance_app.protocol import hall
+    from alliance_app.protocol.models import HallSeat
+
+    session = people.meeting.session
+    zone = hall.set_zones(session, ZONES)[2]
+    other, = _delegates(people, ("代表二", "enterprise", None))
+    db.session.add_all([HallSeat(session_id=session.id, zone_id=zone.id, row=1, seat=1,
+                                 registration_id=people.registration_a.id),
+                        HallSeat(session_id=session.id, zone_id=zone.id, row=1, seat=1, registration_id=other.id)])
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_concurrent_requests_for_one_seat_give_it_once(live_server, people, db):
+    import json
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alliance_app.protocol import hall
+    from alliance_app.protocol.models import HallSeat
+
+    from . import factories
+
+    session_id = people.meeting.session.id
+    hall.set_zones(people.meeting.session, [{"name": "代表区", "rows": 1, "seats": 1}])
+    delegates = _delegates(people, *[(f"并发代表{n}", "enterprise", None) for n in range(8)])
+    ids = [d.id for d in delegates]
+    token = factories.token(people.staff)
+    db.session.commit()
+    db.session.remove()
+
+    def attempt(registration_id):
+        body = json.dumps({"assignments": [{"registration_id": registration_id, "zone": "代表区", "row": 1,
+                                            "seat": 1}]}).encode()
+        request = urllib.request.Request(f"{live_server}/api/v1/sessions/{session_id}/seats", body, method="POST",
+                                         headers={"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"})
+        try:
+            return urllib.request.urlopen(request, timeout=60).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(attempt, ids))
+    assert codes.count(200) == 1 and set(codes) <= {200, 409, 422}, codes
+    assert db.session.scalar(select(func.count()).select_from(HallSeat)) == 1
+
+
+def test_staff_lay_out_the_hall_and_seat_by_hand_on_the_page(client, people):
+    session = people.meeting.session
+    login(client, people.staff)
+    form = {"zones-0-name": "代表区", "zones-0-kind": "general", "zones-0-layout": "tables", "zones-0-rows": "2",
+            "zones-0-seats": "10"}
+    page = client.post(f"/admin/sessions/{session.id}/hall/zones", data=form, follow_redirects=True)
+    assert "代表区" in page.get_data(as_text=True)
+    bad = client.post(f"/admin/sessions/{session.id}/hall/assign", follow_redirects=True,
+                      data={"registration_id": people.registration_a.id, "zone": "代表区", "row": "3", "seat": "1"})
+    assert "there is no row 3" in bad.get_data(as_text=True) or "没有第 3" in bad.get_data(as_text=True)
+    client.post(f"/admin/sessions/{session.id}/hall/assign",
+                data={"registration_id": people.registration_a.id, "zone": "代表区", "row": "2", "seat": "7"})
+    page = client.get(f"/admin/sessions/{session.id}/hall").get_data(as_text=True)
+    assert "甲单位代表" in page
+    ticket = client.get(f"/t/1/{people.registration_a.ticket_code}").get_data(as_text=True)
+    assert "代表区" in ticket  # shown at check-in
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_seat_is_on_the_badge_and_the_ticket_and_the_chart(app, people, lang):
+    from alliance_app.protocol import hall
+    from alliance_app.registrations.documents import badges_pdf, ticket_pdf
+
+    session = people.meeting.session
+    hall.set_zones(session, ZONES)
+    hall.assign(session, [{"registration_id": people.registration_a.id, "zone": "贵宾区", "row": 1, "seat": 3}])
+    db.session.commit()
+    with language(app, lang):
+        badge = squash(pdf_pages(badges_pdf(people.meeting.event, [people.registration_a]))[0])
+        ticket = squash(pdf_pages(ticket_pdf(people.registration_a))[0])
+        chart = hall.seating_chart_pdf(session)
+    seat = "贵宾区第1排3座" if lang == "zh_CN" else "贵宾区,row1,seat3"
+    assert seat in badge and seat in ticket
+    assert_embedded_font_only(chart)
+    grid, listing = (squash(p) for p in pdf_pages(chart))
+    assert "甲单位代表" in grid and "媒体区" in grid and seat in listing

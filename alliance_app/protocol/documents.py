@@ -302,3 +302,58 @@ def rostrum_pdf(session, rows, precedence: dict[int, int], ranks: dict[int, int]
         story.append(table)
     return build_pdf(story, title=heading, subject=event.title, margins_mm=(12, 15, 16, 15),
                      pagesize=landscape(A4))
+
+
+# --- the hall's seating chart ------------------------------------------------------------------------
+
+def seating_chart_pdf(session, zones, seats, people_order, seat_label) -> bytes:
+    """Each zone as a grid (rows or tables by seats) seen from behind the
+    audience, the stage at the top, seats counted from the audience's left;
+    then every seated delegate in surname stroke order with their seat
+    (`seat_label(zone, row, seat)` as on the badge)."""
+    s = styles()
+    event = session.event
+    heading = _("Hall seating: %(session)s", session=session.title)
+    place = " · ".join(x for x in (when_text(session.starts_at, session.ends_at), session.room) if x)
+    by_seat = {(seat.zone_id, seat.row, seat.seat): seat.registration for seat in seats}
+    story: list = [para(heading, s["title"]), para(f"{event.title} · {place}", s["subtitle"]), Spacer(1, 3 * mm),
+                   Paragraph(escape("↑ " + _("Stage and rostrum") + " ↑"), s["centered"]), Spacer(1, 2 * mm)]
+    width = PAGE_W - 30 * mm
+    if not zones:
+        story.append(Paragraph(escape(_("The hall has no zones yet.")), s["centered"]))
+    for zone in zones:
+        label_w = 16 * mm
+        cell_w = (width - label_w) / zone.seats
+        size = max(4.5, min(9, cell_w / 3.4))
+        cell = ParagraphStyle(f"seat-{zone.id}", parent=s["cell"], fontSize=size, leading=size * 1.2,
+                              alignment=1)
+        head = ParagraphStyle(f"seat-head-{zone.id}", parent=cell, textColor=GREY)
+        row_name = (lambda n: _("Table %(n)d", n=n)) if zone.layout.value == "tables" else (
+            lambda n: _("Row %(n)d", n=n))
+        data = [[Paragraph("", head)] + [Paragraph(str(n), head) for n in range(1, zone.seats + 1)]]
+        for row in range(1, zone.rows + 1):
+            line = [Paragraph(escape(row_name(row)), head)]
+            for seat in range(1, zone.seats + 1):
+                registration = by_seat.get((zone.id, row, seat))
+                line.append(para(registration.name if registration else "", cell))
+            data.append(line)
+        table = Table(data, colWidths=[label_w] + [cell_w] * zone.seats, repeatRows=1, hAlign="CENTER")
+        table.setStyle(table_style([("GRID", (1, 1), (-1, -1), 0.3, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                                    ("BACKGROUND", (1, 0), (-1, 0), HEADER_BACKGROUND)]))
+        kinds = {"vip": _("VIP"), "media": _("Media"), "general": _("General")}
+        story += [Spacer(1, 3 * mm), para(f"{zone.name} · {kinds[zone.kind.value]} · "
+                                          + _("%(n)d seats", n=zone.capacity), s["subheading"]), table]
+    if seats:
+        story += [PageBreak(), para(_("Who sits where"), s["heading"])]
+        cell = s["cell"]
+        data = [[Paragraph(escape(h), cell) for h in (_("Name"), _("Organization"), _("Seat"))]]
+        for registration, seat in people_order:
+            data.append([para(registration.name, cell),
+                         para(registration.organization.name if registration.organization else "", cell),
+                         para(seat_label(seat.zone, seat.row, seat.seat), cell)])
+        table = Table(data, colWidths=[45 * mm, 120 * mm, 80 * mm], repeatRows=1, hAlign="LEFT")
+        table.setStyle(table_style([("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+                                    ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(table)
+    return build_pdf(story, title=heading, subject=event.title, margins_mm=(12, 15, 16, 15), pagesize=landscape(A4))

@@ -12,7 +12,8 @@ from ..core.permissions import secretariat_required
 from ..events.models import Event, EventSession
 from ..extensions import db
 from ..registrations.models import SEATED, Registration
-from . import bp, services
+from . import bp, hall, services
+from .models import ZoneKind, ZoneLayout
 from .documents import card_for_person, card_for_registration, missing_characters, table_cards_pdf
 
 MAX_CARDS = 500
@@ -114,3 +115,87 @@ def delegate_cards(event_id):
     data = table_cards_pdf(cards, title=event.title, details=request.args.get("details") == "1")
     return download_response(data, _("Table cards %(title)s.pdf", title=event.title), "application/pdf",
                              fallback=f"table-cards-event-{event.id}.pdf")
+
+
+# --- hall seating -------------------------------------------------------------------------------------
+
+ZONE_FORM_ROWS = 3  # empty lines offered for new zones
+
+
+def _back_to_hall(session):
+    return redirect(url_for("protocol.hall_page", session_id=session.id))
+
+
+def _hall_work(session, work, done: str):
+    try:
+        result = work()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(_messages(exc), "danger")
+        return None
+    db.session.commit()
+    flash(done, "success")
+    return result
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall")
+@secretariat_required
+def hall_page(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    seats = hall.assignments(session)
+    seated = {s.registration_id for s in seats}
+    return render_template("protocol/hall.html", session=session, event=session.event, zones=hall.zones(session),
+                           seats=seats, counts=hall.counts(session), empty_rows=ZONE_FORM_ROWS,
+                           unseated=[r for r in _delegates(session.event) if r.id not in seated],
+                           label=hall.seat_label, kinds=ZoneKind, layouts=ZoneLayout)
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall/zones", methods=["POST"])
+@secretariat_required
+def hall_zones(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    entries = []
+    for index in range(len(hall.zones(session)) + ZONE_FORM_ROWS):
+        name = request.form.get(f"zones-{index}-name", "").strip()
+        if name:
+            entries.append({key: request.form.get(f"zones-{index}-{key}", "").strip()
+                            for key in ("kind", "layout", "rows", "seats")} | {"name": name})
+    _hall_work(session, lambda: hall.set_zones(session, entries, current_user), _("The hall's zones are saved."))
+    return _back_to_hall(session)
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall/by-rule", methods=["POST"])
+@secretariat_required
+def hall_by_rule(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    result = _hall_work(session, lambda: hall.assign_by_rule(session, current_user),
+                        _("The delegates not seated yet are seated by rule."))
+    if result is not None and result.unseated:
+        flash(_("No seat was left for: %(names)s.", names="、".join(r.name for r in result.unseated)), "warning")
+    return _back_to_hall(session)
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall/assign", methods=["POST"])
+@secretariat_required
+def hall_assign(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    entry = {key: request.form.get(key, "").strip() for key in ("registration_id", "zone", "row", "seat")}
+    _hall_work(session, lambda: hall.assign(session, [entry], current_user), _("The seat is given."))
+    return _back_to_hall(session)
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall/unassign", methods=["POST"])
+@secretariat_required
+def hall_unassign(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    _hall_work(session, lambda: hall.unassign(session, request.form.get("registration_id", ""), current_user),
+               _("The seat is free again."))
+    return _back_to_hall(session)
+
+
+@bp.route("/admin/sessions/<int:session_id>/hall.pdf")
+@secretariat_required
+def hall_pdf(session_id):
+    session = db.get_or_404(EventSession, session_id)
+    return download_response(hall.seating_chart_pdf(session), _("Hall seating %(title)s.pdf", title=session.title),
+                             "application/pdf", fallback=f"hall-seating-{session.id}.pdf")
