@@ -303,9 +303,11 @@ def seats_of(registration: Registration) -> list[tuple[EventSession, str]]:
 
 
 def seat_text(registration: Registration) -> str:
-    """One line for a badge or a ticket: 主会场：贵宾区 第1排 5座; several sessions joined."""
-    return "; ".join(_("%(session)s: %(seat)s", session=session.title, seat=label)
-                     for session, label in seats_of(registration))
+    """One line for a badge: the seat, or each session's seat when there are several."""
+    seats = seats_of(registration)
+    if len(seats) == 1:  # the usual case: one plenary; the session's long title would shrink the seat
+        return _("Seat: %(seat)s", seat=seats[0][1])
+    return "; ".join(_("%(session)s: %(seat)s", session=session.title, seat=label) for session, label in seats)
 
 
 def counts(session: EventSession) -> dict[str, int]:
