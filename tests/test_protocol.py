@@ -486,3 +486,15 @@ def test_the_demo_plenary_has_its_rostrum_table_cards_and_hall(app, db):
         delegate = seated[-1].registration
         badge = squash(pdf_pages(badges_pdf(meeting, [delegate]))[0])
         assert squash(hall.seat_label(seated[-1].zone, seated[-1].row, seated[-1].seat)) in badge
+
+
+def test_seating_by_rule_names_who_finds_no_seat(client, people):
+    from alliance_app.protocol import hall
+
+    session = people.meeting.session
+    hall.set_zones(session, [{"name": "小厅", "rows": 1, "seats": 1}])
+    _delegates(people, ("乙单位代表", "enterprise", people.org_b))
+    login(client, people.staff)
+    page = client.post(f"/admin/sessions/{session.id}/hall/by-rule", follow_redirects=True).get_data(as_text=True)
+    assert "No seat was left for 1 delegates" in page or "1 位代表没有座位" in page
+    assert hall.counts(session) == {"capacity": 1, "seated": 1}

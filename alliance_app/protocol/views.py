@@ -171,7 +171,8 @@ def hall_by_rule(session_id):
     result = _hall_work(session, lambda: hall.assign_by_rule(session, current_user),
                         _("The delegates not seated yet are seated by rule."))
     if result is not None and result.unseated:
-        flash(_("No seat was left for: %(names)s.", names="、".join(r.name for r in result.unseated)), "warning")
+        names = "、".join(r.name for r in result.unseated[:20]) + ("…" if len(result.unseated) > 20 else "")
+        flash(_("No seat was left for %(n)d delegates: %(names)s.", n=len(result.unseated), names=names), "warning")
     return _back_to_hall(session)
 
 
