@@ -127,9 +127,9 @@ def _fallback_fonts() -> list[tuple[str, object]]:
     """(registered name, face) of the other TrueType fonts we can embed."""
     global _fallbacks
     if _fallbacks is None:
+        main = cjk_font().name  # outside the lock: cjk_font takes it too
         with _lock:
             if _fallbacks is None:
-                main = cjk_font().name
                 found = []
                 for path, index, _source in _candidates(None, 0, current_app.instance_path):
                     name = _try_font(path, index)
