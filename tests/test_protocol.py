@@ -27,6 +27,7 @@ AUTHZ_ROWS = {
     ("api_protocol.rostrum", "GET"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_READ),
     ("api_protocol.rostrum", "PUT"): ("/api/v1/sessions/{session_id}/rostrum", SECRETARIAT_PUT),
     ("protocol.session_protocol", "GET"): ("/admin/sessions/{session_id}/protocol", SECRETARIAT),
+    ("protocol.ranks", "POST"): ("/admin/sessions/{session_id}/protocol/ranks", SECRETARIAT_POST),
     ("protocol.seat_proposal", "POST"): ("/admin/sessions/{session_id}/protocol/propose", SECRETARIAT_POST),
     ("protocol.swap", "POST"): ("/admin/sessions/{session_id}/protocol/swap", SECRETARIAT_POST),
     ("protocol.rostrum_pdf", "GET"): ("/admin/sessions/{session_id}/rostrum.pdf", SECRETARIAT),
@@ -498,3 +499,28 @@ def test_seating_by_rule_names_who_finds_no_seat(client, people):
     page = client.post(f"/admin/sessions/{session.id}/hall/by-rule", follow_redirects=True).get_data(as_text=True)
     assert "No seat was left for 1 delegates" in page or "1 位代表没有座位" in page
     assert hall.counts(session) == {"capacity": 1, "seated": 1}
+
+
+def test_staff_rank_the_agenda_people_on_the_page_and_a_bad_rank_is_named(client, people):
+    speaker = people.meeting.person  # on the meeting's agenda
+    extra, = _people("李力")
+    services.set_ranks(people.meeting.event, [{"person_id": extra.id, "rank": 3}])
+    db.session.commit()
+    session = people.meeting.session
+    login(client, people.staff)
+    page = client.get(f"/admin/sessions/{session.id}/protocol").get_data(as_text=True)
+    assert f'name="rank-{speaker.id}"' in page and f'name="rank-{extra.id}"' in page
+    settings = {"senior_side": "right", "rostrum_rows": "1", "seats_per_row": "9"}
+    bad = client.post(f"/admin/sessions/{session.id}/protocol/ranks", follow_redirects=True,
+                      data={f"rank-{speaker.id}": "0", f"rank-{extra.id}": "1", **settings}).get_data(as_text=True)
+    assert f"{speaker.name}: " in bad
+    assert [(p.name, r) for p, r in services.ranked_people(people.meeting.event)] == [("李力", 3)]
+    bad = client.post(f"/admin/sessions/{session.id}/protocol/ranks", follow_redirects=True,
+                      data={f"rank-{speaker.id}": "1", **settings, "seats_per_row": "99"}).get_data(as_text=True)
+    assert "1 to 31" in bad or "1 至 31" in bad
+    assert [(p.name, r) for p, r in services.ranked_people(people.meeting.event)] == [("李力", 3)]
+    client.post(f"/admin/sessions/{session.id}/protocol/ranks",
+                data={f"rank-{speaker.id}": "1", f"rank-{extra.id}": "", **settings})
+    assert [(p.id, r) for p, r in services.ranked_people(people.meeting.event)] == [(speaker.id, 1)]
+    saved = services.settings_for(people.meeting.event)
+    assert (saved.senior_side.value, saved.rostrum_rows, saved.seats_per_row) == ("right", 1, 9)

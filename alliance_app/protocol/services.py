@@ -168,3 +168,17 @@ def rostrum_in_precedence(session: EventSession) -> list[Person]:
     rows = rostrum_rows(session)
     order, _ranks = precedence(session, rows)
     return sorted((p for row in rows for p in row), key=lambda p: order[p.id])
+
+
+def rank_candidates(event: Event) -> list[tuple[Person, int | None]]:
+    """The people the secretariat may rank for the event: those ranked already
+    and those on its agenda, ranked first (by rank), then by surname strokes."""
+    from ..events.models import AgendaItem, AgendaParticipant
+
+    ranks = dict(db.session.execute(select(ProtocolRank.person_id, ProtocolRank.rank)
+                                    .where(ProtocolRank.event_id == event.id)).all())
+    on_agenda = select(AgendaParticipant.person_id).join(AgendaItem, AgendaItem.id == AgendaParticipant.agenda_item_id) \
+        .join(EventSession, EventSession.id == AgendaItem.session_id).where(EventSession.event_id == event.id)
+    people = db.session.scalars(select(Person).where(Person.id.in_(on_agenda) | Person.id.in_(list(ranks) or [0])))
+    return sorted(((p, ranks.get(p.id)) for p in people),
+                  key=lambda pr: (pr[1] is None, pr[1] or 0, pr[0].stroke_key or "", pr[0].id))

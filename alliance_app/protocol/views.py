@@ -41,7 +41,39 @@ def session_protocol(session_id):
                            ranks=ranks, ranked=services.ranked_people(session.event), proposal=proposal,
                            seated=seated, settings=services.settings_for(session.event),
                            missing=missing_characters(p.name for p in seated),
+                           candidates=services.rank_candidates(session.event),
                            delegates=_delegates(session.event))
+
+
+@bp.route("/admin/sessions/<int:session_id>/protocol/ranks", methods=["POST"])
+@secretariat_required
+def ranks(session_id):
+    """The ranks typed on the page (`rank-<person id>`; empty: not ranked),
+    replacing the event's ranks; a bad one is named with its person."""
+    session = db.get_or_404(EventSession, session_id)
+    people = {p.id: p for p, _rank in services.rank_candidates(session.event)}
+    entries, names = [], []
+    for person_id, person in people.items():
+        value = request.form.get(f"rank-{person_id}", "").strip()
+        if value:
+            entries.append({"person_id": person_id, "rank": int(value) if value.isdigit() else value})
+            names.append(person.name)
+    try:
+        services.set_ranks(session.event, entries, current_user)
+        services.update_settings(session.event, {
+            "senior_side": request.form.get("senior_side", ""),
+            **{key: int(v) if (v := request.form.get(key, "").strip()).isdigit() else v
+               for key in ("seats_per_row", "rostrum_rows")}}, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        for field, messages in exc.errors.items():
+            index = field.split(".")[1] if field.startswith("ranks.") else None
+            who = names[int(index)] + ": " if index is not None and index.isdigit() else ""
+            flash(who + " ".join(messages), "danger")
+    else:
+        db.session.commit()
+        flash(_("The ranks and the rostrum's settings are saved."), "success")
+    return redirect(url_for("protocol.session_protocol", session_id=session.id))
 
 
 @bp.route("/admin/sessions/<int:session_id>/protocol/propose", methods=["POST"])
