@@ -524,3 +524,16 @@ def test_staff_rank_the_agenda_people_on_the_page_and_a_bad_rank_is_named(client
     assert [(p.id, r) for p, r in services.ranked_people(people.meeting.event)] == [(speaker.id, 1)]
     saved = services.settings_for(people.meeting.event)
     assert (saved.senior_side.value, saved.rostrum_rows, saved.seats_per_row) == ("right", 1, 9)
+
+
+def test_the_seating_chart_warns_of_a_name_the_fonts_cannot_print(app, people):
+    from alliance_app.protocol import hall
+
+    session = people.meeting.session
+    odd, = _delegates(people, ("𠮷田春", "enterprise", None))
+    hall.set_zones(session, ZONES)
+    hall.assign(session, [{"registration_id": odd.id, "zone": "代表区", "row": 1, "seat": 1}])
+    with language(app):
+        pages = pdf_pages(hall.seating_chart_pdf(session))
+    assert "U+20BB7" in pages[0] and "〓田春" in squash(pages[0])
+    assert "代表区" in squash(pages[1])

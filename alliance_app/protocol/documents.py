@@ -54,13 +54,13 @@ def missing_characters(texts) -> dict[str, list[str]]:
     return found
 
 
-def _warning_page(missing: dict[str, list[str]]) -> list:
+def _warning_page(missing: dict[str, list[str]], explanation: str | None = None) -> list:
     s = styles()
+    explanation = explanation or _("The embedded fonts lack these characters. They are printed with the built-in "
+                                   "font, which a computer without it shows as an empty box, or as 〓 where no "
+                                   "font can print them: check the printout and write them in by hand if needed.")
     story = [Paragraph(escape(_("Check before printing")), s["title"]), Spacer(1, 4 * mm),
-             Paragraph(escape(_("The embedded fonts lack these characters. They are printed with the built-in "
-                                "font, which a computer without it shows as an empty box, or as 〓 where no "
-                                "font can print them: check the printout and write them in by hand if needed.")),
-                       s["body"]), Spacer(1, 4 * mm)]
+             Paragraph(escape(explanation), s["body"]), Spacer(1, 4 * mm)]
     for text, chars in missing.items():
         # The character itself cannot be shown here either: its code point is, and 〓 where it stands.
         shown = "".join(MISSING_MARK if ch in chars else ch for ch in text)
@@ -316,7 +316,11 @@ def seating_chart_pdf(session, zones, seats, people_order, seat_label) -> bytes:
     heading = _("Hall seating: %(session)s", session=session.title)
     place = " · ".join(x for x in (when_text(session.starts_at, session.ends_at), session.room) if x)
     by_seat = {(seat.zone_id, seat.row, seat.seat): seat.registration for seat in seats}
-    story: list = [para(heading, s["title"]), para(f"{event.title} · {place}", s["subtitle"]), Spacer(1, 3 * mm),
+    missing = missing_characters(seat.registration.name for seat in seats)
+    story: list = _warning_page(missing, _("The embedded fonts lack characters of these names: on this chart "
+                                           "they may show as empty boxes. Write them in by hand if needed.")
+                                ) if missing else []
+    story += [para(heading, s["title"]), para(f"{event.title} · {place}", s["subtitle"]), Spacer(1, 3 * mm),
                    Paragraph(escape("↑ " + _("Stage and rostrum") + " ↑"), s["centered"]), Spacer(1, 2 * mm)]
     width = PAGE_W - 30 * mm
     if not zones:
