@@ -215,8 +215,9 @@ def test_the_confirmation_tells_the_fee_and_carries_the_payment_notice(app, db, 
                                                       Message.recipient_email == "daibiao@a.example"))
     subject, text, html, attachments = render(message)
     # in the delegate's language (Chinese unless told otherwise)
-    assert f"会务费: 1,500.00 元，缴费通知编号 {bill.id}，请于 2027-06-16 前缴纳" in text
-    assert f"1,500.00 元，缴费通知编号 {bill.id}" in html
+    # the number printed on the payment notice, which the transfer's reference gives
+    assert f"会务费: 1,500.00 元，缴费通知编号 2027-{bill.id:06d}，请于 2027-06-16 前缴纳" in text
+    assert f"1,500.00 元，缴费通知编号 2027-{bill.id:06d}" in html
     assert sorted(a.filename.split("-")[0] for a in attachments) == ["payment", "ticket"]
 
 
