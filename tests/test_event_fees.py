@@ -293,3 +293,25 @@ def test_api_refuses_bad_fees_at_the_field(app, db, staff, member, priced):
     assert member.put(url, json={"fees": []}).status_code == 403
     assert staff.get("/api/v1/events/999999/fees").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(EventFee)) == 3  # unchanged
+
+
+def test_the_database_refuses_a_second_live_bill_for_a_delegate(app, db, people, priced, monkeypatch):
+    """What a second request billing the same delegate at the same moment meets: the
+    partial unique index; the service then keeps the first bill and answers None."""
+    registration = _register(priced, people.staff, people.org_a, category="university")
+    from sqlalchemy.exc import IntegrityError
+
+    twin = Bill(kind=BillKind.event_fee, organization_id=people.org_a.id, registration_id=registration.id,
+                event_id=priced.id, year=2027, title="twin", amount_fen=1, paid_fen=0, due_on=date(2027, 6, 16),
+                status=BillStatus.open)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(twin)
+    db.session.rollback()
+    real = fees.active_bill(registration)
+    # the service's own check cannot see the other request's bill yet: pretend it did not
+    monkeypatch.setattr(fees, "active_bill", lambda registration: None)
+    assert fees.bill_registration(registration) is None
+    monkeypatch.undo()
+    db.session.commit()
+    assert [b.id for b in _bills(registration)] == [real.id]

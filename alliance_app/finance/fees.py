@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import ServiceError
 from ..core.money import from_fen, to_fen
@@ -168,8 +169,11 @@ def bill_registration(registration: Registration, actor=None) -> Bill | None:
     bill = Bill(kind=BillKind.event_fee, organization_id=registration.organization_id, registration=registration,
                 event_id=registration.event_id, year=to_local(event.starts_at).year, title=bill_title(registration),
                 amount_fen=to_fen(quote.amount), paid_fen=0, due_on=due_on, status=BillStatus.open)
-    db.session.add(bill)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another request billed this delegate a moment ago: theirs stands
+            db.session.add(bill)
+    except IntegrityError:
+        return None
     return bill
 
 
