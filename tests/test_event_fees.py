@@ -230,6 +230,21 @@ def test_the_member_form_shows_the_fees_that_apply_today(app, client, db, people
     assert "2,200.00" in page
 
 
+def test_the_members_list_of_delegates_shows_each_fee(app, client, db, people, priced):
+    paying = _register(priced, people.staff, people.org_a, name="付费代表", category="university")
+    _register(priced, people.staff, people.org_a, name="媒体代表", category="media")
+    _register(factories.event(slug="free-forum").event, people.staff, people.org_a, name="论坛代表")
+    bill, = _bills(paying)
+    login(client, people.member_a)
+    client.set_cookie("alliance_lang", "en")
+    page = client.get("/my/registrations").get_data(as_text=True)
+    row = page[page.index("付费代表"):page.index("</tr>", page.index("付费代表"))]
+    assert "1,500.00" in row and f"/bills/{bill.id}/notice.pdf" in row
+    free_row = page[page.index("媒体代表"):page.index("</tr>", page.index("媒体代表"))]
+    assert "notice.pdf" not in free_row and ".00" not in free_row
+    assert page.count("Conference fee</th>") == 1  # only the event with bills has the column
+
+
 def test_without_fees_the_forms_show_none(app, client, db, people):
     login(client, people.staff)
     page = client.get(f"/admin/events/{people.meeting.event.id}/registrations/new").get_data(as_text=True)

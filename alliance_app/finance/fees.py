@@ -224,3 +224,12 @@ def event_totals(event) -> dict:
         .where(Bill.kind == BillKind.event_fee, Bill.event_id == event.id)).one()
     return {"bills": bills, "billed": from_fen(billed), "received": from_fen(paid),
             "outstanding": from_fen(billed - paid)}
+
+
+def bills_by_registration(registration_ids) -> dict[int, Bill]:
+    """The live fee bill of each of these registrations, in one query (the members' list)."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    return {bill.registration_id: bill for bill in db.session.scalars(select(Bill).where(
+        Bill.kind == BillKind.event_fee, Bill.registration_id.in_(ids), Bill.status != BillStatus.cancelled))}
