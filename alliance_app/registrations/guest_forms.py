@@ -3,7 +3,7 @@ secretariat's invitations, and of a substitute."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from .forms import CATEGORY_CHOICES, TEXT, SessionsField
 
@@ -36,7 +36,8 @@ class SubstituteForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES, default="expert")
+    # Required in the post: an empty one (a stray request) must not create an invitation.
+    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES, default="expert", validators=[InputRequired()])
     name = StringField(_l("Name"), validators=TEXT,
                        description=_l("For a named person (used once); leave empty to invite a group."))
     email = StringField(_l("Email"), validators=TEXT,
