@@ -139,4 +139,3 @@ class EventQuota(db.Model):
 
 
 from .question_models import EventQuestion, RegistrationAnswer  # noqa: E402,F401  (mapped with Registration)
-from .invitation_models import Invitation  # noqa: E402,F401  (named by Registration.invitation_id)
