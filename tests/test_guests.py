@@ -335,3 +335,11 @@ def test_a_substitute_on_the_web(client, people, db):
     again = client.post(f"/registrations/{old.id}/substitute",
                         data={"name": "再换", "mobile": "13700000082", "category": "enterprise"})
     assert again.status_code == 409 and "Only a confirmed delegate" in again.get_data(as_text=True)
+
+
+def test_the_event_page_offers_public_registration_once_opened(client, people, db):
+    event = db.session.get(Event, people.meeting.event.id)
+    assert f"/events/{event.slug}/join" not in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    event.public_registration = True
+    db.session.commit()
+    assert f"/events/{event.slug}/join" in client.get(f"/events/{event.slug}").get_data(as_text=True)

@@ -106,7 +106,7 @@ def test_a_file_with_errors_is_refused_cell_by_cell(client, people, asked, db):
     response = upload(client, asked, data)
     text = response.get_data(as_text=True)
     assert response.status_code == 422 and "nothing has been registered" in text
-    for message in ("No organization of this name", "Not a category", "must be answered",
+    for message in ("No organization of this name", "Not a category", "must be answered", "11-digit",
                     "The same mobile number is in row 2", "registered already"):
         assert message in text, message
     assert "/receipt/import/" not in text.split("Preview of")[1]  # no commit button

@@ -235,21 +235,22 @@ def preview(event: Event, upload, actor) -> Preview:
             if org_id is None:
                 row.add("organization", _l("No organization of this name is known: %(name)s.",
                                            name=raw["organization"]))
-        if delegate["category"] is not None:
-            values, problems = services.clean_delegate(event, {**delegate, "session_ids": []})
-            _, answer_problems = event_answers.clean_answers(event_questions, delegate["category"], answers)
-            for name, messages in {**problems, **answer_problems}.items():
-                for message in messages:
-                    row.add(name if name in table.fields else "_row", message)  # no such column: the row
-            mobile = values.get("mobile")
-            if mobile and not problems.get("mobile"):
-                if mobile in seen:
-                    row.add("mobile", _l("The same mobile number is in row %(row)d.", row=seen[mobile]))
-                else:
-                    existing = services._duplicate(event, mobile)
-                    if existing is not None:
-                        row.add("mobile", services._duplicate_message(existing, actor))
-                seen.setdefault(mobile, number)
+        # A bad category is reported at its cell; the rest of the row is still checked.
+        category = delegate["category"] or DelegateCategory.enterprise.value
+        values, problems = services.clean_delegate(event, {**delegate, "category": category, "session_ids": []})
+        _, answer_problems = event_answers.clean_answers(event_questions, category, answers)
+        for name, messages in {**problems, **answer_problems}.items():
+            for message in messages:
+                row.add(name if name in table.fields else "_row", message)  # no such column: the row
+        mobile = values.get("mobile")
+        if mobile and not problems.get("mobile"):
+            if mobile in seen:
+                row.add("mobile", _l("The same mobile number is in row %(row)d.", row=seen[mobile]))
+            else:
+                existing = services._duplicate(event, mobile)
+                if existing is not None:
+                    row.add("mobile", services._duplicate_message(existing, actor))
+            seen.setdefault(mobile, number)
         out.rows.append(row)
         planned.append({"row": number, "organization_id": org_id, "data": {**delegate, "answers": answers}})
     out.payload = {"event_id": event.id, "rows": planned}
