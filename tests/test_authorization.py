@@ -192,6 +192,8 @@ NOT_A_MEMBER_OWN = {
     ("members.my_organization", "GET"): 302,
     ("members.organization_detail", "GET"): 302,  # to the application's page
     ("api_me.me", "GET"): 200,
+    # Refused before the batch is looked up (a member gets "not found" for a batch not its own).
+    ("registrations.receipt_commit", "POST"): 403,
 }
 
 
