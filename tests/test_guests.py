@@ -343,3 +343,14 @@ def test_the_event_page_offers_public_registration_once_opened(client, people, d
     event.public_registration = True
     db.session.commit()
     assert f"/events/{event.slug}/join" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_the_invitation_message_carries_the_link(client, people, db):
+    from alliance_app.notifications.delivery import render
+
+    made = invite(client, people, name="孙研究员", email="sun@example.org", expires_at="2027-05-01T18:00")
+    message = db.session.scalar(select(Message).where(Message.kind == "guest_invitation"))
+    rendered = render(message)
+    text = str(rendered)
+    assert made["url"] in text and "2027-05-01 18:00" in text
+    assert rendered[0].startswith("参会邀请：")  # in the message's language, Chinese by default
