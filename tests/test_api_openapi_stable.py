@@ -75,6 +75,13 @@ OPERATIONS = {
     ("PATCH", "/questions/{question_id}"): ("api_questions.question", "token", "QuestionWrite", "Question",
                                            "200 400 401 403 404 422"),
     ("DELETE", "/questions/{question_id}"): ("api_questions.question", "token", None, None, "204 401 403 404"),
+    ("POST", "/events/{event_id}/invitations"): ("api_guests.invitations", "token", "InvitationCreate", "Invitation",
+                                                 "201 400 401 403 404 409 422"),
+    ("POST", "/invitations/{code}/registrations"): ("api_guests.invitation_registrations", "public",
+                                                    "GuestRegistration", "Registration",
+                                                    "201 400 404 409 410 422 429"),
+    ("POST", "/registrations/{registration_id}/substitute"): ("api_guests.substitute", "token", "Substitute",
+                                                              "Registration", "201 400 401 403 404 409 422 429"),
     ("GET", "/agreements"): ("api_agreements.agreements", "token", None, "AgreementPage", "200 401 422"),
     ("POST", "/agreements"): ("api_agreements.agreements", "token", "AgreementCreate", "AgreementDetail",
                               "201 400 401 403 422"),
@@ -151,7 +158,7 @@ def document_and_endpoints(shared_app):
     endpoints = {}
     for rule in shared_app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 endpoints[method, path] = rule.endpoint
     return document, endpoints

@@ -116,15 +116,20 @@ def _duplicate(event: Event, mobile: str, exclude_id: int | None = None) -> Regi
 DUPLICATE_LOOKUPS = Throttle("duplicate_mobile", "DUPLICATE_LOOKUP_LIMIT", "DUPLICATE_LOOKUP_WINDOW_S")
 
 
+def _lookup_key(actor) -> str:
+    # A guest without an account (registrations/invitations.py) is counted per address.
+    return getattr(actor, "throttle_key", None) or f"user:{actor.id}"
+
+
 def _check_lookups(actor) -> None:
-    if not actor.is_secretariat and DUPLICATE_LOOKUPS.exceeded(f"user:{actor.id}"):
+    if not actor.is_secretariat and DUPLICATE_LOOKUPS.exceeded(_lookup_key(actor)):
         raise ServiceError(_l("Too many of the numbers entered in the last hour are registered already by other "
                               "organizations. Please try again later or contact the secretariat."), status=429)
 
 
 def _duplicate_message(existing: Registration, actor):
     if not existing.can_view(actor):
-        DUPLICATE_LOOKUPS.hit(f"user:{actor.id}")
+        DUPLICATE_LOOKUPS.hit(_lookup_key(actor))
         return _l("This mobile number is already registered for this event.")
     org = existing.organization.name if existing.organization else _l("no organization")
     return _l("This mobile number is registered already: %(name)s (%(organization)s), ticket %(code)s.",
@@ -195,7 +200,8 @@ def _release_seat(registration: Registration) -> None:
 
 def _place(registration: Registration, event: Event, actor) -> None:
     """Confirm if there is room, else waitlist (or refuse when the event keeps no waitlist)."""
-    if event.requires_approval and not actor.is_secretariat:
+    # Public registrations (registrations/invitations.py) always wait for the secretariat.
+    if (event.requires_approval or getattr(actor, "needs_approval", False)) and not actor.is_secretariat:
         registration.status = S.pending
     elif _try_take_seat(registration):
         registration.status = S.confirmed
@@ -385,6 +391,12 @@ def check_in(registration: Registration, actor) -> bool:
     had been done before (harmless)."""
     if registration.status == S.checked_in:
         return False
+    if registration.status == S.cancelled and registration.id is not None:
+        # A substitute's predecessor (registrations/substitutes.py): the old ticket says who replaced it.
+        substitute = db.session.scalar(select(Registration).where(Registration.replaces_id == registration.id))
+        if substitute is not None:
+            raise ServiceError(_l("This ticket is no longer valid: %(old)s was replaced by %(new)s, who has a "
+                                  "ticket of their own.", old=registration.name, new=substitute.name), status=409)
     if registration.status != S.confirmed:
         raise ServiceError(_l("Only confirmed delegates can check in (this one is %(status)s).",
                               status=status_label(registration.status)), status=409)
