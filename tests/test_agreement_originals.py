@@ -265,3 +265,157 @@ def test_members_download_only_their_own_original(app, client, people, db):
     assert page_texts(own.data)[0].startswith("正本（甲方执）")
     assert client.get(f"/agreements/{agreement.id}/originals/{people.org_b.id}.pdf").status_code == 403
     assert client.get(f"/agreements/{agreement.id}/originals/{people.applicant.id}.pdf").status_code == 404
+
+
+# --- the web pages -----------------------------------------------------------------------------------
+
+S = dict(anon=302, member_a=403, member_b=403, staff=200, admin=200)
+AUTHZ_ROWS = {
+    ("agreements.signing_record", "GET"): ("/admin/agreements/{agreement_id}/signing", S),
+    # An empty form records that nobody is named yet.
+    ("agreements.signing_record", "POST"): ("/admin/agreements/{agreement_id}/signing", dict(S, staff=302, admin=302)),
+    ("agreements.originals", "GET"): ("/agreements/{agreement_id}/originals.pdf", S),
+    # The fixture's agreement is org_a's and org_b's: each member gets its own organization's original.
+    ("agreements.original_pdf", "GET"): ("/agreements/{agreement_id}/originals/{org_a_id}.pdf",
+                                         dict(anon=302, member_a=200, member_b=403, staff=200, admin=200)),
+    ("api_agreements.signing_record", "PUT"): ("/api/v1/agreements/{agreement_id}/signing-record",
+                                               dict(anon=401, member_a=403, member_b=403, staff=400, admin=400)),
+    ("api_agreements.original_pdf", "GET"): ("/api/v1/agreements/{agreement_id}/originals/{org_a_id}/pdf",
+                                             dict(anon=401, member_a=200, member_b=403, staff=200, admin=200)),
+}
+
+
+def record_form(agreement, rows: dict) -> dict:
+    form = {}
+    for index, _party in enumerate(agreement.parties):
+        form.update({f"signers-{index}-person_id": "", f"signers-{index}-name": "", f"signers-{index}-title": ""})
+    form.update(rows)
+    return form
+
+
+def test_the_ceremony_records_signers_and_signs_from_one_page(app, client, people, orgs, agreement, db):
+    event = people.meeting.event
+    with language(app):
+        services.update_agreement(agreement, {"event_id": event.id}, people.staff)
+        services.mark_ready(agreement, people.staff)
+    db.session.commit()
+    login(client, people.staff)
+    ceremony = client.get(f"/admin/events/{event.id}/ceremony").get_data(as_text=True)
+    assert f"/admin/agreements/{agreement.id}/signing" in ceremony
+    page = client.get(f"/admin/agreements/{agreement.id}/signing")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "合肥工业大学" in html and 'value="吴玉程"' in html  # the signers typed when drafting
+
+    back = f"/admin/events/{event.id}/ceremony#agreement-{agreement.id}"
+    response = client.post(f"/admin/agreements/{agreement.id}/signing", data=record_form(agreement, {
+        "signers-0-name": "褚兵", "signers-0-title": "董事长", "signers-1-name": "吴玉程", "signers-1-title": "校长",
+        "witnesses-0-name": "王清宪", "witnesses-0-title": "省长", "witnesses-1-name": "",
+        "assistants-0-name": "张助理", "assistants-0-organization_id": str(orgs["hfut"].id),
+        "back": back, "sign": "1"}))
+    assert response.status_code == 302 and response.headers["Location"].endswith(back)
+    db.session.rollback()
+    assert agreement.status == AgreementStatus.signed
+    assert [w.name for w in agreement.witnesses] == ["王清宪"]
+    ceremony = client.get(f"/admin/events/{event.id}/ceremony").get_data(as_text=True)
+    assert "王清宪" in ceremony and "吴玉程" in ceremony
+    # Printed in the archived copy; the record is locked now.
+    assert "见证领导：王清宪（省长）" in text_of(client.get(f"/agreements/{agreement.id}.pdf").data)
+    assert client.get(f"/admin/agreements/{agreement.id}/signing").status_code == 302
+
+
+def test_bad_input_on_the_signing_page_is_shown_at_the_field_and_nothing_is_saved(app, client, people, orgs,
+                                                                                 agreement, db):
+    login(client, people.staff)
+    response = client.post(f"/admin/agreements/{agreement.id}/signing", data=record_form(agreement, {
+        "signers-0-name": "褚兵", "signers-1-name": "吴" * 101, "witnesses-0-title": "省长",
+        "assistants-0-name": "张助理", "sign": "1"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "At most 100 characters" in html or "最多 100 个字符" in html
+    assert html.count("is-invalid") == 2  # the long name, the witness without a name
+    db.session.rollback()
+    assert agreement.status == AgreementStatus.ready
+    assert [p.signatory_name for p in agreement.parties] == ["褚兵", "吴玉程", None]
+    assert agreement.assistants == []
+
+
+def test_the_ceremony_page_offers_the_originals_pack(app, client, people, orgs, db):
+    event = people.meeting.event
+    make(app, people.staff, [(orgs["xunying"], "褚兵", "董事长"), (orgs["hfut"], None, None)], event=event)
+    db.session.commit()
+    login(client, people.staff)
+    html = client.get(f"/admin/events/{event.id}/ceremony").get_data(as_text=True)
+    assert f"/events/{event.slug}/agreements.pdf?originals=1" in html
+    pack = client.get(f"/events/{event.slug}/agreements.pdf?originals=1")
+    assert pack.status_code == 200
+    assert marks(pack.data) == ["正本（甲方执）"] * 2 + ["正本（乙方执）"] * 2
+    assert marks(client.get(f"/events/{event.slug}/agreements.pdf").data) == []
+
+
+# --- the API ----------------------------------------------------------------------------------------
+
+def bearer(user) -> dict:
+    return {"Authorization": f"Bearer {factories.token(user)}"}
+
+
+def test_the_api_reads_and_sets_the_signing_record(app, client, people, orgs, agreement, db):
+    url = f"/api/v1/agreements/{agreement.id}"
+    staff = bearer(people.staff)
+    before = client.get(url, headers=staff).get_json()
+    assert before["signers"] == [
+        {"organization_id": orgs["xunying"].id, "role_label": "甲方", "name": "褚兵", "title": "董事长"},
+        {"organization_id": orgs["hfut"].id, "role_label": "乙方", "name": "吴玉程", "title": "副校长"},
+        {"organization_id": orgs["gotion"].id, "role_label": "丙方", "name": None, "title": None}]
+    assert before["witnesses"] == [] and before["assistants"] == []
+
+    response = client.put(f"{url}/signing-record", headers=staff, json=record_of(orgs))
+    assert response.status_code == 200, response.get_json()
+    answer = response.get_json()
+    assert [s["name"] for s in answer["signers"]] == ["褚兵", "吴玉程", "李缜"]
+    assert answer["witnesses"][0] == {"name": "王清宪", "title": "省委副书记、省长"}
+    assert answer["assistants"] == [{"name": "张助理", "title": "办公室主任", "organization_id": orgs["hfut"].id},
+                                    {"name": "秘书处干事", "title": None, "organization_id": None}]
+    assert answer["status"] == "ready"
+    listed = client.get("/api/v1/agreements", headers=staff).get_json()["items"]
+    assert next(a for a in listed if a["id"] == agreement.id)["signers"][2]["name"] == "李缜"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"signers": [{"organization_id": "ORG_B", "name": "某人"}]}, "signers-0-organization_id"),
+    ({"signers": [{"organization_id": "XUNYING", "name": ""}]}, "signers-0-name"),
+    ({"signers": [{"organization_id": "XUNYING", "name": "褚" * 101}]}, "signers-0-name"),
+    ({"witnesses": [{"name": "王清宪", "title": "长" * 201}]}, "witnesses-0-title"),
+    ({"witnesses": [{"title": "省长"}]}, "witnesses"),
+    ({"signers": "褚兵"}, "signers"),
+    ({"signers": [{"organization_id": "XUNYING", "name": "褚兵", "rank": 1}]}, "signers"),
+])
+def test_the_api_refuses_a_bad_signing_record_and_saves_nothing(app, client, people, orgs, agreement, db,
+                                                                body, field):
+    ids = {"ORG_B": people.org_b.id, "XUNYING": orgs["xunying"].id}
+    for row in body.get("signers", []) if isinstance(body.get("signers"), list) else []:
+        row["organization_id"] = ids.get(row.get("organization_id"), row.get("organization_id"))
+    url = f"/api/v1/agreements/{agreement.id}"
+    staff = bearer(people.staff)
+    response = client.put(f"{url}/signing-record", headers=staff, json={**record_of(orgs), **body})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert any(key == field or key.startswith(field) for key in errors), errors
+    after = client.get(url, headers=staff).get_json()
+    assert [s["name"] for s in after["signers"]] == ["褚兵", "吴玉程", None] and after["witnesses"] == []
+
+
+def test_the_api_serves_each_partys_original_and_locks_the_record_once_signed(app, client, people, orgs,
+                                                                             agreement, db):
+    staff = bearer(people.staff)
+    url = f"/api/v1/agreements/{agreement.id}"
+    assert client.put(f"{url}/signing-record", headers=staff, json=record_of(orgs)).status_code == 200
+    assert client.post(f"{url}/sign", headers=staff).status_code == 200
+    again = client.put(f"{url}/signing-record", headers=staff, json=record_of(orgs, witnesses=[]))
+    assert again.status_code == 409
+    for party in agreement.parties:
+        pdf = client.get(f"{url}/originals/{party.organization_id}/pdf", headers=staff)
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        db.session.rollback()
+        assert hashlib.sha256(pdf.data).hexdigest() == archive.archive_of(agreement, party).sha256
+    assert client.get(f"{url}/originals/{people.org_b.id}/pdf", headers=staff).status_code == 404

@@ -72,7 +72,7 @@ class SignerRow(FlaskForm):
 
     person_id = SelectField(_l("From the agenda"), validate_choice=False)
     name = StringField(_l("Name"), validators=TEXT)
-    title = StringField(_l("Title"), validators=TEXT)
+    title = StringField(_l("Position"), validators=TEXT)
 
 
 class SigningPersonRow(FlaskForm):
@@ -80,7 +80,7 @@ class SigningPersonRow(FlaskForm):
         csrf = False
 
     name = StringField(_l("Name"), validators=TEXT)
-    title = StringField(_l("Title"), validators=TEXT)
+    title = StringField(_l("Position"), validators=TEXT)
 
 
 class AssistantRow(SigningPersonRow):

@@ -118,6 +118,11 @@ class Agreement(TimestampMixin, db.Model):
         return sorted((row.sector for row in self.sector_rows), key=list(Sector).index)
 
     @property
+    def signers(self) -> list["AgreementParty"]:
+        """Who signs for each party: the parties, read for their signatory."""
+        return list(self.parties)
+
+    @property
     def witnesses(self) -> list["AgreementSigningPerson"]:
         return [p for p in self.signing_people if p.role == SigningRole.witness]
 

@@ -307,14 +307,17 @@ def _record_data(form, agreement: Agreement) -> dict:
     """Rows left empty are no one; a party's row with a name (or a chosen participant) is its signer."""
     signers = []
     for row, party in zip(form.signers, agreement.parties):
-        if (row.name.data or "").strip() or row.person_id.data or (row.title.data or "").strip():
-            signers.append({"organization_id": party.organization_id, "person_id": row.person_id.data or None,
-                            "name": row.name.data, "title": row.title.data})
-    def filled(rows, *keys):  # noqa: E306
-        return [{key: row[key].data or None for key in keys} for row in rows
-                if any((row[key].data or "").strip() for key in ("name", "title"))]
-    return {"signers": signers, "witnesses": filled(form.witnesses, "name", "title"),
-            "assistants": filled(form.assistants, "name", "title", "organization_id")}
+        if _filled(row, "name", "title", "person_id"):
+            signers.append({"organization_id": party.organization_id, "person_id": row["person_id"].data or None,
+                            "name": row["name"].data, "title": row["title"].data})
+    def people(rows, *keys):  # noqa: E306
+        return [{key: row[key].data or None for key in keys} for row in rows if _filled(row, "name", "title")]
+    return {"signers": signers, "witnesses": people(form.witnesses, "name", "title"),
+            "assistants": people(form.assistants, "name", "title", "organization_id")}
+
+
+def _filled(row, *keys) -> bool:
+    return any((row[key].data or "").strip() for key in keys)
 
 
 def _put_record_errors(form, exc: ServiceError) -> None:
@@ -322,14 +325,10 @@ def _put_record_errors(form, exc: ServiceError) -> None:
     rows they were sent, which for witnesses and assistants are the filled ones."""
     fields = {}
     for name, rows in (("signers", form.signers), ("witnesses", form.witnesses), ("assistants", form.assistants)):
-        if name == "signers":
-            sent = [row for row in rows if (row.name.data or "").strip() or row.person_id.data
-                    or (row.title.data or "").strip()]
-        else:
-            sent = [row for row in rows if (row.name.data or "").strip() or (row.title.data or "").strip()]
-        for index, row in enumerate(sent):
+        keys = ("name", "title", "person_id") if name == "signers" else ("name", "title")
+        for index, row in enumerate(row for row in rows if _filled(row, *keys)):
             fields.update({f"{name}-{index}-{key}": row[key] for key in ("name", "title", "person_id",
-                                                                        "organization_id") if key in row})
+                                                                        "organization_id") if key in row.form})
     for name, messages in exc.errors.items():
         target = fields.get(name)
         if target is not None:

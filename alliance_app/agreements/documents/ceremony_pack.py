@@ -38,7 +38,8 @@ def _party_line(party, style: ParagraphStyle) -> Paragraph:
     text = escape(label) + escape(party.printed_name)
     signer = person_text(party.signatory_name, party.signatory_title)
     if signer:
-        text += f"<br/><font size=8 color='#555555'>{escape(_('Signs: %(person)s', person=signer))}</font>"
+        signs = _("Signs: %(person)s", person=signer)
+        text += f"<br/><font size=8 color='#555555'>{escape(signs)}</font>"
     return Paragraph(text, hanging)
 
 
