@@ -1,5 +1,7 @@
 """Agreements in the JSON API: drafting, the workflow (draft → ready → signed,
-or voided with a reason) and the printed agreement.
+or voided with a reason), the signing record (`signers` per party,
+`witnesses`, `assistants`: PUT /agreements/<id>/signing-record), the printed
+agreement and each party's original.
 
 Access (a bearer token; no token → 401):
 
