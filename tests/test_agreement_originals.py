@@ -419,3 +419,20 @@ def test_the_api_serves_each_partys_original_and_locks_the_record_once_signed(ap
         db.session.rollback()
         assert hashlib.sha256(pdf.data).hexdigest() == archive.archive_of(agreement, party).sha256
     assert client.get(f"{url}/originals/{people.org_b.id}/pdf", headers=staff).status_code == 404
+
+
+def test_a_pack_built_before_a_change_of_the_record_is_not_served_again(app, people, orgs, db):
+    from alliance_app.agreements.printing import CEREMONY_ORIGINALS, CEREMONY_PACK
+
+    event = people.meeting.event
+    agreement = make(app, people.staff, [(orgs["xunying"], "褚兵", "董事长"), (orgs["hfut"], None, None)], event=event)
+    db.session.commit()
+    with language(app):
+        before = [kind.fingerprint(kind.load({"event_id": event.id})) for kind in (CEREMONY_PACK, CEREMONY_ORIGINALS)]
+        # Only witnesses are added: the parties' rows stay as they were.
+        services.set_signing_record(agreement, record_of(orgs, signers=[
+            {"organization_id": orgs["xunying"].id, "name": "褚兵", "title": "董事长"}], assistants=[]), people.staff)
+        db.session.commit()
+        after = [kind.fingerprint(kind.load({"event_id": event.id})) for kind in (CEREMONY_PACK, CEREMONY_ORIGINALS)]
+        assert CEREMONY_ORIGINALS.size(CEREMONY_ORIGINALS.load({"event_id": event.id})) == 2  # one per party
+    assert before[0] != after[0] and before[1] != after[1]
