@@ -329,11 +329,12 @@ def test_bad_input_on_the_signing_page_is_shown_at_the_field_and_nothing_is_save
     login(client, people.staff)
     response = client.post(f"/admin/agreements/{agreement.id}/signing", data=record_form(agreement, {
         "signers-0-name": "褚兵", "signers-1-name": "吴" * 101, "witnesses-0-title": "省长",
-        "assistants-0-name": "张助理", "sign": "1"}))
+        "assistants-0-name": "张助理", "signers-7-name": "多余的一行", "signers-1-person_id": "abc", "sign": "1"}))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "At most 100 characters" in html or "最多 100 个字符" in html
-    assert html.count("is-invalid") == 2  # the long name, the witness without a name
+    assert html.count("is-invalid") == 3  # the long name, the unknown participant, the witness without a name
+    assert "多余的一行" not in html  # no row for a party that is not there
     db.session.rollback()
     assert agreement.status == AgreementStatus.ready
     assert [p.signatory_name for p in agreement.parties] == ["褚兵", "吴玉程", None]

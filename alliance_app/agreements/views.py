@@ -296,6 +296,8 @@ def _prepare_record(form, agreement: Agreement, candidates) -> None:
                                          for p in agreement.parties]
     while len(form.signers) < len(agreement.parties):
         form.signers.append_entry()
+    while len(form.signers) > len(agreement.parties):  # a row per party, whatever was posted
+        form.signers.pop_entry()
     for row, party in zip(form.signers, agreement.parties):
         row.person_id.choices = people
         row.party = party
