@@ -97,6 +97,10 @@ OPERATIONS = {
                                                   "200 400 401 403 404 409 422"),
     ("GET", "/agreements/{agreement_id}/pdf"): ("api_agreements.pdf", "token", None, "application/pdf",
                                                 "200 401 403 404"),
+    ("PUT", "/agreements/{agreement_id}/signing-record"): ("api_agreements.signing_record", "token", "SigningRecord",
+                                                           "AgreementDetail", "200 400 401 403 404 409 422"),
+    ("GET", "/agreements/{agreement_id}/originals/{organization_id}/pdf"): (
+        "api_agreements.original_pdf", "token", None, "application/pdf", "200 401 403 404"),
     ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
     ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
     ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
