@@ -88,6 +88,12 @@ DUPLICATE_LOOKUP_WINDOW_S = 3600
 # membership applications, per address.
 APPLICATION_LIMIT = 5
 APPLICATION_WINDOW_S = 3600
+# guest invitation links that do not exist, per address (the codes are unguessable; this stops trying);
+INVITATION_LOOKUP_LIMIT = 10
+INVITATION_LOOKUP_WINDOW_S = 3600
+# registrations sent through an event's public form, per address.
+PUBLIC_REGISTRATION_LIMIT = 20
+PUBLIC_REGISTRATION_WINDOW_S = 3600
 # "Forgot your password?" requests, per address and per email (whether or not it has an account).
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3

@@ -78,6 +78,13 @@ OPERATIONS = {
     ("PATCH", "/questions/{question_id}"): ("api_questions.question", "token", "QuestionWrite", "Question",
                                            "200 400 401 403 404 422"),
     ("DELETE", "/questions/{question_id}"): ("api_questions.question", "token", None, None, "204 401 403 404"),
+    ("POST", "/events/{event_id}/invitations"): ("api_guests.invitations", "token", "InvitationCreate", "Invitation",
+                                                 "201 400 401 403 404 409 422"),
+    ("POST", "/invitations/{code}/registrations"): ("api_guests.invitation_registrations", "public",
+                                                    "GuestRegistration", "Registration",
+                                                    "201 400 404 409 410 422 429"),
+    ("POST", "/registrations/{registration_id}/substitute"): ("api_guests.substitute", "token", "Substitute",
+                                                              "Registration", "201 400 401 403 404 409 422 429"),
     ("GET", "/agreements"): ("api_agreements.agreements", "token", None, "AgreementPage", "200 401 422"),
     ("POST", "/agreements"): ("api_agreements.agreements", "token", "AgreementCreate", "AgreementDetail",
                               "201 400 401 403 422"),
@@ -93,6 +100,10 @@ OPERATIONS = {
                                                   "200 400 401 403 404 409 422"),
     ("GET", "/agreements/{agreement_id}/pdf"): ("api_agreements.pdf", "token", None, "application/pdf",
                                                 "200 401 403 404"),
+    ("PUT", "/agreements/{agreement_id}/signing-record"): ("api_agreements.signing_record", "token", "SigningRecord",
+                                                           "AgreementDetail", "200 400 401 403 404 409 422"),
+    ("GET", "/agreements/{agreement_id}/originals/{organization_id}/pdf"): (
+        "api_agreements.original_pdf", "token", None, "application/pdf", "200 401 403 404"),
     ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
     ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
     ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
@@ -109,6 +120,9 @@ OPERATIONS = {
                                                          "InvoiceDetailsWrite", "InvoiceDetails",
                                                          "200 400 401 403 404 422"),
     ("GET", "/years/{year}/dues"): ("api_finance.dues", "token", None, "DuesYear", "200 401 403 404"),
+    ("GET", "/events/{event_id}/fees"): ("api_finance.event_fees", "token", None, "EventFees", "200 401 404"),
+    ("PUT", "/events/{event_id}/fees"): ("api_finance.event_fees", "token", "EventFeesWrite", "EventFees",
+                                         "200 400 401 403 404 422"),
     ("GET", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", None, "Report[]",
                                                     "200 401 403 404"),
     ("POST", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", "ReportCreate",
@@ -151,7 +165,7 @@ def document_and_endpoints(shared_app):
     endpoints = {}
     for rule in shared_app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 endpoints[method, path] = rule.endpoint
     return document, endpoints

@@ -63,3 +63,33 @@ class AgreementForm(FlaskForm):
 class VoidForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Void"))
+
+
+class SignerRow(FlaskForm):
+    """Who signs for one party (the rows follow the parties' order)."""
+    class Meta:
+        csrf = False
+
+    person_id = SelectField(_l("From the agenda"), validate_choice=False)
+    name = StringField(_l("Name"), validators=TEXT)
+    title = StringField(_l("Position"), validators=TEXT)
+
+
+class SigningPersonRow(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Name"), validators=TEXT)
+    title = StringField(_l("Position"), validators=TEXT)
+
+
+class AssistantRow(SigningPersonRow):
+    organization_id = SelectField(_l("Stands with"), validate_choice=False)
+
+
+class SigningRecordForm(FlaskForm):
+    signers = FieldList(FormField(SignerRow), min_entries=0, max_entries=12)
+    witnesses = FieldList(FormField(SigningPersonRow), min_entries=2, max_entries=20)
+    assistants = FieldList(FormField(AssistantRow), min_entries=2, max_entries=20)
+    save = SubmitField(_l("Save the record"))
+    sign = SubmitField(_l("Save and sign now"))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime
@@ -104,6 +104,11 @@ class Agreement(TimestampMixin, db.Model):
         back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementClause.position")
     sector_rows: Mapped[list["AgreementSector"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan")
+    # The witness leaders and signing assistants recorded at the ceremony (the
+    # signer of each party is the party's signatory_name/title).
+    signing_people: Mapped[list["AgreementSigningPerson"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan",
+        order_by="(AgreementSigningPerson.role, AgreementSigningPerson.position)")
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -111,6 +116,19 @@ class Agreement(TimestampMixin, db.Model):
     @property
     def sectors(self) -> list[Sector]:
         return sorted((row.sector for row in self.sector_rows), key=list(Sector).index)
+
+    @property
+    def signers(self) -> list["AgreementParty"]:
+        """Who signs for each party: the parties, read for their signatory."""
+        return list(self.parties)
+
+    @property
+    def witnesses(self) -> list["AgreementSigningPerson"]:
+        return [p for p in self.signing_people if p.role == SigningRole.witness]
+
+    @property
+    def assistants(self) -> list["AgreementSigningPerson"]:
+        return [p for p in self.signing_people if p.role == SigningRole.assistant]
 
     @property
     def amount(self) -> Decimal | None:
@@ -196,15 +214,52 @@ class AgreementSector(db.Model):
     agreement: Mapped[Agreement] = relationship(back_populates="sector_rows")
 
 
+class SigningRole(StrEnum):
+    witness = "witness"      # 见证领导
+    assistant = "assistant"  # 助签人
+
+
+class AgreementSigningPerson(db.Model):
+    """A witness leader or a signing assistant of an agreement, as recorded at
+    the ceremony and printed under the signature blocks. An assistant may stand
+    with one party (printed in that party's block)."""
+    __tablename__ = "agreement_signing_people"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("agreement_id", "role", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    role: Mapped[SigningRole] = mapped_column(enum_column_type(SigningRole, "signing_role"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[Optional[str]] = mapped_column(String(200))
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="signing_people")
+
+    def __str__(self) -> str:
+        return f"{self.role.value}: {self.name}"
+
+
 class AgreementArchive(db.Model):
     """The PDF of a signed agreement as issued: produced once (at signing, or at
     the first download of one signed before archives existed) and kept under
     AGREEMENT_ARCHIVE_PATH, outside the web root; every later download serves
-    exactly these bytes, whatever the templates or fonts became. Voiding keeps it."""
+    exactly these bytes, whatever the templates or fonts became. Voiding keeps it.
+
+    The common copy has no organization; each party's original (正本, 一式多份)
+    is a row of its own keyed by the party's organization, with its own hash."""
     __tablename__ = "agreement_archives"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "organization_id", name="uq_agreement_archives_original"),
+        # NULLs never collide in a unique constraint: the common copy needs its own index.
+        Index("uq_agreement_archives_common", "agreement_id", unique=True,
+              sqlite_where=text("organization_id IS NULL"), postgresql_where=text("organization_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
     stored_name: Mapped[str] = mapped_column(String(120))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)

@@ -1,5 +1,7 @@
 """Agreements in the JSON API: drafting, the workflow (draft → ready → signed,
-or voided with a reason) and the printed agreement.
+or voided with a reason), the signing record (`signers` per party,
+`witnesses`, `assistants`: PUT /agreements/<id>/signing-record), the printed
+agreement and each party's original.
 
 Access (a bearer token; no token → 401):
 
@@ -40,6 +42,7 @@ from ..agreements import services
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
                                  Sector)
 from ..core.downloads import download_response
+from ..core.errors import ServiceError
 from ..core.money import plain
 from ..core.permissions import MAX_ID, login_required, secretariat_required
 from ..extensions import db
@@ -124,6 +127,24 @@ class PartySchema(ma.Schema):
     printed_name_en = ma.fields.String(allow_none=True)
 
 
+class SignerSchema(ma.Schema):
+    organization_id = ma.fields.Integer(metadata={"description": "The party's organization"})
+    role_label = ma.fields.String()
+    name = ma.fields.String(allow_none=True, attribute="signatory_name",
+                            metadata={"description": "Who signs for the party; null until recorded"})
+    title = ma.fields.String(allow_none=True, attribute="signatory_title")
+
+
+class SigningPersonSchema(ma.Schema):
+    name = ma.fields.String()
+    title = ma.fields.String(allow_none=True)
+
+
+class AssistantSchema(SigningPersonSchema):
+    organization_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The party the assistant stands with; null for none"})
+
+
 class ClauseSchema(ma.Schema):
     heading = ma.fields.String()
     body = ma.fields.String()
@@ -153,6 +174,8 @@ class AgreementSchema(ma.Schema):
     amount_cny = DecimalString(AMOUNT_AS_STRING, metadata={"description": "The amount in CNY at the recorded "
                                                                           "rate, rounded half up to the fen"})
     parties = ma.fields.List(ma.fields.Nested(PartySchema), metadata={"description": "In their order"})
+    signers = ma.fields.List(ma.fields.Nested(SignerSchema), metadata={
+        "description": "Who signs for each party, one per party in their order (the signing record)"})
     signed_at = Moment(metadata={"description": "When it was signed"})
     void_reason = ma.fields.String(allow_none=True)
     voided_at = Moment()
@@ -164,6 +187,10 @@ class AgreementSchema(ma.Schema):
 class AgreementDetailSchema(AgreementSchema):
     preamble = ma.fields.String(allow_none=True)
     clauses = ma.fields.List(ma.fields.Nested(ClauseSchema), metadata={"description": "In their order"})
+    witnesses = ma.fields.List(ma.fields.Nested(SigningPersonSchema), metadata={
+        "description": "The witness leaders (见证领导) of the signing, in their order"})
+    assistants = ma.fields.List(ma.fields.Nested(AssistantSchema), metadata={
+        "description": "The signing assistants (助签人), in their order"})
 
 
 class AgreementPageSchema(PageSchema):
@@ -237,6 +264,35 @@ class AgreementCreateSchema(AgreementWriteSchema):
         "description": "Two or more, each organization once, in order"})
 
 
+class SignerInputSchema(StrictSchema):
+    organization_id = Id("A party's organization; each party once", range_checked=True, required=True)
+    person_id = Id("One of the ceremony's signing participants on the agenda; its name and title are used "
+                   "where none is typed", range_checked=True, allow_none=True)
+    name = Text(100, metadata={"description": "Required unless person_id is given"})
+    title = Text(200)
+
+
+class SigningPersonInputSchema(StrictSchema):
+    name = Text(100, required=True)
+    title = Text(200)
+
+
+class AssistantInputSchema(SigningPersonInputSchema):
+    organization_id = Id("The party the assistant stands with (a party's organization), or null",
+                         range_checked=True, allow_none=True)
+
+
+class SigningRecordSchema(StrictSchema):
+    """The whole signing record: it replaces the one kept."""
+
+    signers = ListOf(ma.fields.Nested(SignerInputSchema), _l("Expected a list of signers."), metadata={
+        "description": "Who signs for each party; a party left out has no signer"})
+    witnesses = ListOf(ma.fields.Nested(SigningPersonInputSchema), _l("Expected a list of witnesses."),
+                       metadata={"description": "The witness leaders, at most 20"})
+    assistants = ListOf(ma.fields.Nested(AssistantInputSchema), _l("Expected a list of signing assistants."),
+                        metadata={"description": "The signing assistants, at most 20"})
+
+
 class SignSchema(StrictSchema):
     signed_at = Moment(metadata={"description": "When it was signed, if not now; not in the future"})
 
@@ -248,7 +304,7 @@ class VoidSchema(StrictSchema):
 # --- helpers ------------------------------------------------------------------------------------
 
 LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
-DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses),)
+DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses), selectinload(Agreement.signing_people))
 
 AGREEMENT = Lookup(Agreement, "agreement_id")
 # One agreement with its parties, sectors and clauses (four queries, whatever their number);
@@ -353,6 +409,22 @@ class AgreementSign(MethodView):
         return services.sign(agreement, current_user, data.get("signed_at"))
 
 
+@blp.route("/agreements/<int:agreement_id>/signing-record", endpoint="signing_record")
+class AgreementSigningRecord(MethodView):
+
+    @operation(access=secretariat_required, load=AGREEMENT, body=SigningRecordSchema,
+               response=AgreementDetailSchema, reload=DETAIL_LOAD, errors=(400, 401, 403, 404, 409, 422))
+    def put(self, data, agreement):
+        """Record who signs for each party, the witness leaders and the signing assistants (secretariat).
+
+        Replaces the record (answered as `signers`, `witnesses`, `assistants`);
+        an agreement ready for signing stays ready. A signer for an
+        organization that is not a party, an empty name or an over-long text is
+        refused with 422 per field (`signers-0-organization_id`), and nothing
+        is saved; a signed or void agreement's record cannot change (409)."""
+        return services.set_signing_record(agreement, data, current_user)
+
+
 @blp.route("/agreements/<int:agreement_id>/void", endpoint="void")
 class AgreementVoid(MethodView):
 
@@ -377,3 +449,27 @@ class AgreementPdf(MethodView):
         db.session.commit()  # an agreement signed before archives existed is archived at its first download
         return download_response(content, f"{agreement.number} {agreement.title}.pdf",
                                  "application/pdf", fallback=f"agreement-{agreement.number}.pdf")
+
+
+@blp.route("/agreements/<int:agreement_id>/originals/<int:organization_id>/pdf", endpoint="original_pdf")
+class AgreementOriginalPdf(MethodView):
+
+    @operation(access=login_required, load=READABLE, errors=(401, 403, 404), doc={"responses": {"200": {
+        "description": "One party's original (正本): its name first on the cover and its signature block first",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+    def get(self, agreement, organization_id):
+        """One party's original of the agreement as a PDF (一式多份): the secretariat
+        any party's, a member representative its own organization's (403
+        otherwise); 404 for an organization that is not a party. Once signed,
+        the bytes archived for that original."""
+        from ..agreements.archive import issued_original_pdf
+
+        party = next((p for p in agreement.parties if p.organization_id == organization_id), None)
+        if party is None:
+            raise ServiceError(_l("This organization is not a party to this agreement."), status=404)
+        if not current_user.is_secretariat and organization_id != current_user.member_organization_id:
+            raise ServiceError(_l("Only the secretariat and the party itself get a party's original."), status=403)
+        content = issued_original_pdf(agreement, party)
+        db.session.commit()  # an original of an agreement signed before originals existed is archived now
+        return download_response(content, f"{agreement.number} {agreement.title} {party.role_label}.pdf",
+                                 "application/pdf", fallback=f"agreement-{agreement.number}-{organization_id}.pdf")

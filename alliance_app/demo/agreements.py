@@ -68,7 +68,7 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
     morning, closing = items[0], items[-1]
 
     def make(partner, title, kind, sectors, amount, currency, rate, item, order, signed_at, event=meeting,
-             disclosed=True, checked=True):
+             disclosed=True, checked=True, record=None):
         data = {"title": title, "kind": kind, "sectors": sectors, "event_id": event.id,
                 "agenda_item_id": item.id if item else None, "ceremony_order": order, "place": "合肥市",
                 "amount_disclosed": disclosed, "amount": amount if disclosed else None, "currency": currency,
@@ -78,12 +78,27 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
         agreement = services.create_agreement(data, staff)
         if checked:
             services.mark_ready(agreement, staff)
+        if record:
+            services.set_signing_record(agreement, record(agreement), staff)
         if signed_at:
             services.sign(agreement, staff, signed_at)
         return agreement
 
+    def morning_record(agreement):
+        """The signers as the agenda has them, with a witness and the assistants (the signing record)."""
+        people = {person.name: person.id for person in services.signing_participants(agreement)}
+        return {"signers": [{"organization_id": party.organization_id, "person_id": people.get(name), "name": name,
+                             "title": title}
+                            for party, (name, title) in zip(agreement.parties, (("褚兵", "董事长"), ("吴玉程", "校长")))],
+                "witnesses": [{"name": "张理事长", "title": "联盟理事长"}],
+                "assistants": [{"name": "李晓", "title": "董事长办公室主任",
+                                "organization_id": agreement.parties[0].organization_id},
+                               {"name": "陈静", "title": "校长办公室主任",
+                                "organization_id": agreement.parties[1].organization_id}]}
+
     make("合肥工业大学", "战略合作协议（研究生联合培养基地及先进电池联合实验室）", "research_cooperation",
-         ["talent_research"], None, "CNY", None, morning, 1, "2026-06-16T11:40:00+08:00", disclosed=False)
+         ["talent_research"], None, "CNY", None, morning, 1, "2026-06-16T11:40:00+08:00", disclosed=False,
+         record=morning_record)
     start = datetime(2026, 6, 16, 16, 12)
     for order, row in enumerate(CLOSING, start=1):
         moment = (start + timedelta(minutes=3 * order)).isoformat() + "+08:00"
