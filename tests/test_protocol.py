@@ -537,3 +537,27 @@ def test_the_seating_chart_warns_of_a_name_the_fonts_cannot_print(app, people):
         pages = pdf_pages(hall.seating_chart_pdf(session))
     assert "U+20BB7" in pages[0] and "〓田春" in squash(pages[0])
     assert "代表区" in squash(pages[1])
+
+
+def test_a_substitute_takes_over_the_seat_and_a_cancelled_delegate_frees_it(app, people):
+    from alliance_app.protocol import hall
+    from alliance_app.registrations import services as registrations
+    from alliance_app.registrations.substitutes import substitute
+
+    session = people.meeting.session
+    leaving, = _delegates(people, ("代表二", "enterprise", people.org_a))
+    hall.set_zones(session, ZONES)
+    hall.assign(session, [{"registration_id": people.registration_a.id, "zone": "代表区", "row": 1, "seat": 1},
+                          {"registration_id": leaving.id, "zone": "代表区", "row": 1, "seat": 2}])
+    db.session.commit()
+    new = substitute(people.registration_a, {"name": "替换代表", "mobile": "13955550000"}, people.staff)
+    db.session.commit()
+    with app.test_request_context("/"):
+        assert [(s.registration.name, s.seat) for s in hall.assignments(session)] == [("替换代表", 1), ("代表二", 2)]
+        registrations.cancel(leaving, people.staff)
+        db.session.commit()
+        assert hall.counts(session)["seated"] == 1 and hall.seats_of(leaving) == []
+        # The cancelled delegate's seat can be given again.
+        other, = _delegates(people, ("代表三", "enterprise", None))
+        hall.assign(session, [{"registration_id": other.id, "zone": "代表区", "row": 1, "seat": 2}])
+        assert [s.registration.name for s in hall.assignments(session)] == ["替换代表", "代表三"]

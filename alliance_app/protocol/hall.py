@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,17 @@ VIP_CATEGORIES = (DelegateCategory.government, DelegateCategory.association, Del
                   DelegateCategory.expert)
 
 
+def _release_unconfirmed(session: EventSession) -> None:
+    """Seats held by delegates who cancelled (or were moved back) are free again."""
+    gone = select(Registration.id).where(Registration.status.not_in(SEATED))
+    db.session.execute(delete(HallSeat).where(HallSeat.session_id == session.id, HallSeat.registration_id.in_(gone)))
+
+
+def hand_over_seats(old: Registration, new: Registration) -> None:
+    """A substitute (换人) takes over the hall seats of the delegate replaced."""
+    db.session.execute(update(HallSeat).where(HallSeat.registration_id == old.id).values(registration_id=new.id))
+
+
 def zones(session: EventSession) -> list[HallZone]:
     return list(db.session.scalars(select(HallZone).where(HallZone.session_id == session.id)
                                    .order_by(HallZone.position, HallZone.id)))
@@ -35,7 +46,8 @@ def zones(session: EventSession) -> list[HallZone]:
 
 def assignments(session: EventSession) -> list[HallSeat]:
     return list(db.session.scalars(
-        select(HallSeat).where(HallSeat.session_id == session.id)
+        select(HallSeat).where(HallSeat.session_id == session.id,
+                               HallSeat.registration.has(Registration.status.in_(SEATED)))
         .options(selectinload(HallSeat.registration).selectinload(Registration.organization),
                  selectinload(HallSeat.zone))
         .join(HallZone, HallZone.id == HallSeat.zone_id)
@@ -150,6 +162,7 @@ def assign(session: EventSession, entries: Iterable[Mapping[str, Any]], actor=No
     taken (by someone else, or twice in the request), a seat that does not
     exist or a delegate who is not confirmed is refused. A delegate seated
     elsewhere in the session moves."""
+    _release_unconfirmed(session)
     problems = Problems()
     planned: list[tuple[Registration, HallZone, int, int]] = []
     taken_here: dict[tuple, str] = {}
@@ -249,6 +262,7 @@ def assign_by_rule(session: EventSession, actor=None) -> RuleResult:
     ranked people and the delegates of government, associations, universities
     and experts in VIP zones, by rank then surname strokes; everyone else in
     general zones, each organization together. Seats given by hand stay."""
+    _release_unconfirmed(session)
     all_zones = zones(session)
     seated_ids = set(db.session.scalars(select(HallSeat.registration_id).where(HallSeat.session_id == session.id)))
     delegates = [r for r in db.session.scalars(
@@ -297,7 +311,8 @@ def assign_by_rule(session: EventSession, actor=None) -> RuleResult:
 def seats_of(registration: Registration) -> list[tuple[EventSession, str]]:
     """(session, seat label) of each session the delegate has a seat in."""
     rows = db.session.execute(select(HallSeat, EventSession).join(EventSession, EventSession.id == HallSeat.session_id)
-                              .where(HallSeat.registration_id == registration.id)
+                              .where(HallSeat.registration_id == registration.id,
+                                     HallSeat.registration.has(Registration.status.in_(SEATED)))
                               .options(selectinload(HallSeat.zone)).order_by(EventSession.starts_at)).all()
     return [(session, seat_label(seat.zone, seat.row, seat.seat)) for seat, session in rows]
 
@@ -312,7 +327,8 @@ def seat_text(registration: Registration) -> str:
 
 def counts(session: EventSession) -> dict[str, int]:
     capacity = sum(zone.capacity for zone in zones(session))
-    seated = db.session.scalar(select(func.count()).select_from(HallSeat).where(HallSeat.session_id == session.id))
+    seated = db.session.scalar(select(func.count()).select_from(HallSeat).where(
+        HallSeat.session_id == session.id, HallSeat.registration.has(Registration.status.in_(SEATED))))
     return {"capacity": capacity, "seated": seated or 0}
 
 
