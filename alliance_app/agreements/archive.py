@@ -16,6 +16,7 @@ from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..extensions import db
 from .models import Agreement, AgreementArchive, AgreementStatus
+from .signing import sign_waiting, signed_content
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def archive(agreement: Agreement) -> AgreementArchive:
     from .documents import agreement_pdf
 
     content = agreement_pdf(agreement)
+    content, signature, problem = signed_content(content, str(agreement))  # unsigned when no key can be used
     digest = hashlib.sha256(content).hexdigest()
     stored_name = f"{agreement.id}-{digest}.pdf"
     target = folder() / stored_name
@@ -48,7 +50,8 @@ def archive(agreement: Agreement) -> AgreementArchive:
     partial.write_bytes(content)
     os.replace(partial, target)
     row = AgreementArchive(agreement_id=agreement.id, stored_name=stored_name, sha256=digest,
-                           size=len(content), created_at=utcnow())
+                           size=len(content), created_at=utcnow(),
+                           signature=signature, signature_problem=problem)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -79,7 +82,7 @@ def issued_pdf(agreement: Agreement) -> bytes:
     it was signed before archives existed), otherwise the current printout
     (a draft's DRAFT mark, a voided agreement's VOID mark; its archive stays untouched)."""
     if agreement.status == AgreementStatus.signed:
-        return read(archive(agreement))
+        return read(sign_waiting(archive(agreement)))  # one left unsigned is signed once the key works
     from .documents import agreement_pdf
 
     return agreement_pdf(agreement)

@@ -1,6 +1,7 @@
 """Forms collect input; agreements/services.py validates it (shared with the API)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -63,3 +64,10 @@ class AgreementForm(FlaskForm):
 class VoidForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Void"))
+
+
+class VerifyForm(FlaskForm):
+    """The public verification page: a PDF to compare with the archive, or its SHA-256."""
+    file = FileField(_l("The agreement's PDF"))
+    sha256 = StringField(_l("or its SHA-256"), filters=[lambda value: value.strip() if value else value])
+    submit = SubmitField(_l("Compare with the archive"))

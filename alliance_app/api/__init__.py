@@ -66,9 +66,9 @@ def init_app(app: Flask) -> None:
     app.before_request(authenticate_api_request)
 
     from . import (accounts, agreements, events, finance, followup, me, messages, organizations, protocol, questions,
-                   registrations, totals)
+                   registrations, totals, verify)
 
     for blp in (me.blp, accounts.blp, organizations.blp, events.blp, registrations.blp, agreements.blp, totals.blp,
-                messages.blp, finance.blp, questions.blp, followup.blp, protocol.blp):
+                messages.blp, finance.blp, questions.blp, followup.blp, protocol.blp, verify.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

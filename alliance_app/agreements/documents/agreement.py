@@ -16,6 +16,7 @@ from ...pdf.document import FRAME_WIDTH, build_pdf, escape, styles
 from ...pdf.tables import GREY, table_style
 from ...pdf.watermark import Watermark
 from ..models import Agreement, AgreementStatus
+from .footer import VerificationFooter, on_pages
 from .wording import (CONTRACT_LOCALE, KIND_NAMES_EN, LABELS, amount_texts, article_label, label_text,
                       party_letter, subject_text, term_texts, watermark_text)
 
@@ -240,5 +241,5 @@ def agreement_pdf(agreement: Agreement) -> bytes:
     until it is signed."""
     with force_locale(CONTRACT_LOCALE):  # the page numbers and the author, as the contract's language
         return build_pdf(agreement_story(agreement), title=pdf_title(agreement), subject=subject_text(agreement),
-                         on_page=Watermark(watermark_text(agreement)))
+                         on_page=on_pages(Watermark(watermark_text(agreement)), VerificationFooter(agreement)))
 

@@ -17,6 +17,7 @@ from ...pdf.watermark import SetWatermark, Watermark
 from ..labels import SECTOR_LABELS
 from ..models import Agreement
 from .agreement import agreement_story, contract_styles
+from .footer import SetFooter, VerificationFooter, on_pages
 from .wording import watermark_text
 
 
@@ -92,11 +93,13 @@ def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None) -> byte
     s["amount_cell"] = ParagraphStyle("amount-cell", parent=s["cell"], fontSize=9, alignment=TA_RIGHT, wordWrap=None)
     list_styles = {**styles(), "amount_cell": s["amount_cell"]}
     watermark = Watermark(None)  # the list itself has none
+    footer = VerificationFooter(None)  # nor a verification footer
     story = signing_list(event, agreements, list_styles)
     for done, agreement in enumerate(agreements, start=1):
-        story += [SetWatermark(watermark, watermark_text(agreement)), PageBreak(), SectionStart()]
+        story += [SetWatermark(watermark, watermark_text(agreement)), SetFooter(footer, agreement), PageBreak(),
+                  SectionStart()]
         story += agreement_story(agreement, s)
         if progress is not None:
             story.append(Reached(lambda done=done: progress(done, len(agreements))))
     return build_pdf(story, title=_("Signing ceremony %(title)s", title=event.title),
-                     subject=event.theme or event.title, on_page=watermark)
+                     subject=event.theme or event.title, on_page=on_pages(watermark, footer))

@@ -1,0 +1,82 @@
+"""The verification footer of every page of a printed agreement (issue 17):
+a QR code leading to the public /verify/<code> page in the bottom right
+corner, the code and the address in the bottom left, "草稿 / DRAFT" beside
+them until the agreement is signed. Drawn in the bottom margin, so the
+agreement's text, cover and signature blocks are laid out as before."""
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus.doctemplate import ActionFlowable
+
+from ...pdf.fonts import cjk_font
+from ...pdf.qr import draw_qr
+from ..models import Agreement, AgreementStatus
+
+QR_SIDE = 17 * mm    # quiet zone included: modules of about 0.4 mm, read by phones from paper
+QR_BOTTOM = 3.5 * mm  # the page number sits at 10 mm, the text frame starts at 22 mm
+TEXT_GREY = colors.HexColor("#555555")
+TEXT_WIDTH = 66 * mm  # from the left margin to just before the page number
+
+
+def footer_lines(agreement: Agreement, url: str) -> list[str]:
+    """The words beside the QR: in the contract's language, Chinese then English when bilingual."""
+    bilingual = agreement.is_bilingual
+    lines = [f"验证码{' / Code' if bilingual else ''}：{agreement.verification_code}",
+             f"扫码或访问以核验{' / Scan or visit to verify' if bilingual else ''}：", url]
+    if agreement.status in (AgreementStatus.draft, AgreementStatus.ready):
+        lines.insert(0, "草稿 / DRAFT：未签署，仅供核对" + (" / not signed, for checking only" if bilingual else ""))
+    return lines
+
+
+def draw_verification_footer(canv, agreement: Agreement, url: str) -> None:
+    """The QR (bottom right) and its code and address (bottom left) on the current page.
+    The lines stay left of the centred page number: a long one is set smaller."""
+    width = A4[0]
+    font = cjk_font().name
+    canv.saveState()
+    draw_qr(canv, url, width - 20 * mm - QR_SIDE + 1.5 * mm, QR_BOTTOM, QR_SIDE)
+    canv.setFillColor(TEXT_GREY)
+    for number, text in enumerate(reversed(footer_lines(agreement, url))):
+        size = max(4.5, min(7.0, 7.0 * TEXT_WIDTH / max(stringWidth(text, font, 7.0), 1)))
+        canv.setFont(font, size)
+        canv.drawString(20 * mm, 4.5 * mm + number * 3 * mm, text)
+    canv.restoreState()
+
+
+class VerificationFooter:
+    """build_pdf's `on_page` part for the footer; `agreement` may change between
+    the documents of a pack (SetFooter)."""
+
+    def __init__(self, agreement: Agreement | None):
+        self.agreement = agreement
+        self._urls: dict[int, str] = {}
+
+    def __call__(self, canv, doc):
+        if self.agreement is None:
+            return
+        from ..verification import verify_url
+
+        if self.agreement.id not in self._urls:
+            self._urls[self.agreement.id] = verify_url(self.agreement)
+        draw_verification_footer(canv, self.agreement, self._urls[self.agreement.id])
+
+
+class SetFooter(ActionFlowable):
+    """Changes the footer's agreement from the next page on (before the PageBreak
+    that starts the next agreement of a pack)."""
+
+    def __init__(self, footer: VerificationFooter, agreement: Agreement | None):
+        super().__init__()
+        self.footer, self.agreement = footer, agreement
+
+    def apply(self, doc):
+        self.footer.agreement = self.agreement
+
+
+def on_pages(*parts):
+    """Several `on_page` drawings as one."""
+    def draw(canv, doc):
+        for part in parts:
+            part(canv, doc)
+    return draw

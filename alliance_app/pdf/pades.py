@@ -1,0 +1,180 @@
+"""PAdES digital signatures of finished PDFs with pyHanko: the key from a
+PKCS#12 file, a self-signed certificate for trials, the signature appended as
+an incremental update that covers the whole file, and its validation.
+
+Knows nothing of agreements: callers give the bytes, the key's place and the
+name to sign with."""
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# What the API and the verification page call a signature's kind.
+NONE, SELF_SIGNED, TRUSTED = "none", "self_signed", "trusted"
+FIELD_NAME = "AllianceSignature"
+SIGNATURE_ROOM = 12_000  # bytes for the CMS signature: an RSA-4096 chain of three fits
+
+
+class KeyProblem(Exception):
+    """The signing key cannot be used (missing, wrong passphrase, expired):
+    the message says which, for the secretariat."""
+
+
+@dataclass(frozen=True)
+class Key:
+    signer: object          # pyhanko SimpleSigner
+    certificate: x509.Certificate
+    kind: str               # SELF_SIGNED or TRUSTED
+
+    @property
+    def fingerprint(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def _is_self_signed(certificate: x509.Certificate) -> bool:
+    if certificate.issuer != certificate.subject:
+        return False
+    try:
+        certificate.verify_directly_issued_by(certificate)
+    except (ValueError, TypeError, Exception):  # noqa: BLE001 - any failure: not its own issuer
+        return False
+    return True
+
+
+def load_key(path: str | Path, passphrase: str | None, now: datetime | None = None) -> Key:
+    """The signer of a PKCS#12 file, or KeyProblem saying why not."""
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise KeyProblem(f"The signing key file {path} cannot be read.") from None
+    secret = passphrase.encode() if passphrase else None
+    try:
+        _key, certificate, _others = pkcs12.load_key_and_certificates(data, secret)
+    except (ValueError, TypeError):
+        raise KeyProblem(f"The signing key {path.name} cannot be opened: wrong passphrase or not a PKCS#12 file.") \
+            from None
+    if certificate is None or _key is None:
+        raise KeyProblem(f"The signing key file {path.name} holds no key and certificate.")
+    now = now or datetime.now(timezone.utc)
+    if now > certificate.not_valid_after_utc:
+        raise KeyProblem(f"The signing certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}.")
+    if now < certificate.not_valid_before_utc:
+        raise KeyProblem(f"The signing certificate is valid only from {certificate.not_valid_before_utc:%Y-%m-%d}.")
+    # The objects already decrypted, handed over as pyHanko's signer takes them
+    # (its load_pkcs12_data would decrypt the file a second time).
+    signer = SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in _others]))
+    return Key(signer=signer, certificate=certificate, kind=SELF_SIGNED if _is_self_signed(certificate) else TRUSTED)
+
+
+def create_self_signed(path: str | Path, passphrase: str, name: str, days: int = 365) -> x509.Certificate:
+    """A new RSA key and a self-signed certificate naming `name`, written as a
+    PKCS#12 file readable by its owner only. For trials: readers show such a
+    signature as "signed, signer not trusted"."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+                         x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(key, hashes.SHA256()))
+    data = pkcs12.serialize_key_and_certificates(
+        name.encode(), key, certificate, None, serialization.BestAvailableEncryption(passphrase.encode()))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.touch(mode=0o600)
+    partial.write_bytes(data)
+    partial.replace(path)
+    return certificate
+
+
+def sign(content: bytes, key: Key, *, name: str, reason: str | None = None, location: str | None = None,
+         timestamp_url: str | None = None) -> bytes:
+    """`content` with a PAdES signature appended (an incremental update: the
+    original bytes stay the file's beginning). The signature's byte range
+    covers the whole file but its own contents."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    timestamper = None
+    if timestamp_url:
+        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+        timestamper = RequestsHTTPTimeStamper(timestamp_url, timeout=10)
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, name=name, reason=reason, location=location,
+                                        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+    # A fixed room for the signature: pyHanko's estimate would sign twice (a dummy first).
+    out = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=timestamper,
+                           bytes_reserved=SIGNATURE_ROOM * (2 if timestamper else 1),
+                           new_field_spec=fields.SigFieldSpec(FIELD_NAME))  # invisible: the page is as printed
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a reader would learn of a PDF's signature."""
+    signed: bool
+    valid: bool = False          # intact and cryptographically sound, the whole file covered
+    signer: str | None = None    # the certificate's subject, e.g. the alliance's name
+    self_signed: bool = False
+    signed_at: datetime | None = None
+
+
+def check(content: bytes) -> Check:
+    """Validate the (last) signature of `content` against its own certificate:
+    this says whether the file is exactly what the key signed, not whether
+    the key is trusted (a self-signed key never is)."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return Check(signed=False)
+    if not signatures:
+        return Check(signed=False)
+    embedded = signatures[-1]
+    try:
+        certificate = embedded.signer_cert
+        own = x509.load_der_x509_certificate(certificate.dump())
+        context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
+        status = validate_pdf_signature(embedded, context)
+    except Exception:  # noqa: BLE001 - a damaged signature is "does not validate", never an error page
+        return Check(signed=True)
+    subject = own.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME) or \
+        own.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return Check(signed=True,
+                 valid=bool(status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE),
+                 signer=str(subject[0].value) if subject else None, self_signed=_is_self_signed(own),
+                 signed_at=status.signer_reported_dt)
+
