@@ -118,6 +118,8 @@ OPERATIONS = {
                                               "200 401 404"),
     ("GET", "/years/{year}/follow-up"): ("api_followup.year_follow_up", "token", None, "FollowUp",
                                          "200 401 404"),
+    ("GET", "/verify/{code}"): ("api_verify.verification", "public", None, "Verification", "200 401 404 429"),
+    ("POST", "/verify"): ("api_verify.compare", "public", None, "Comparison", "200 401 404 413 422 429"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]

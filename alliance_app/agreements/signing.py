@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -45,7 +46,7 @@ def current_key() -> pades.Key | None:
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        raise pades.KeyProblem(f"The signing key file {path} does not exist.") from None
+        raise pades.KeyProblem(_("The signing key file %(path)s does not exist.", path=path)) from None
     cache_key = (str(path), stamp, hashlib.sha256((passphrase or "").encode()).hexdigest())
     key = _keys.get(cache_key)
     if key is None:
@@ -54,7 +55,7 @@ def current_key() -> pades.Key | None:
         _keys[cache_key] = key
     elif not key.certificate.not_valid_before_utc <= datetime.now(timezone.utc) \
             <= key.certificate.not_valid_after_utc:
-        raise pades.KeyProblem(f"The signing certificate expired on {key.certificate.not_valid_after_utc:%Y-%m-%d}.")
+        raise pades.KeyProblem(pades.expired(key.certificate))
     return key
 
 

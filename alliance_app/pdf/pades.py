@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from flask_babel import gettext as _
 
 # What the API and the verification page call a signature's kind.
 NONE, SELF_SIGNED, TRUSTED = "none", "self_signed", "trusted"
@@ -49,6 +50,10 @@ def _is_self_signed(certificate: x509.Certificate) -> bool:
     return True
 
 
+def expired(certificate: x509.Certificate) -> str:
+    return _("The signing certificate expired on %(date)s.", date=f"{certificate.not_valid_after_utc:%Y-%m-%d}")
+
+
 def load_key(path: str | Path, passphrase: str | None, now: datetime | None = None) -> Key:
     """The signer of a PKCS#12 file, or KeyProblem saying why not."""
     from pyhanko.sign.signers import SimpleSigner
@@ -58,20 +63,21 @@ def load_key(path: str | Path, passphrase: str | None, now: datetime | None = No
     try:
         data = path.read_bytes()
     except OSError:
-        raise KeyProblem(f"The signing key file {path} cannot be read.") from None
+        raise KeyProblem(_("The signing key file %(path)s cannot be read.", path=path)) from None
     secret = passphrase.encode() if passphrase else None
     try:
         _key, certificate, _others = pkcs12.load_key_and_certificates(data, secret)
     except (ValueError, TypeError):
-        raise KeyProblem(f"The signing key {path.name} cannot be opened: wrong passphrase or not a PKCS#12 file.") \
-            from None
+        raise KeyProblem(_("The signing key %(name)s cannot be opened: wrong passphrase or not a PKCS#12 file.",
+                           name=path.name)) from None
     if certificate is None or _key is None:
-        raise KeyProblem(f"The signing key file {path.name} holds no key and certificate.")
+        raise KeyProblem(_("The signing key file %(name)s holds no key and certificate.", name=path.name))
     now = now or datetime.now(timezone.utc)
     if now > certificate.not_valid_after_utc:
-        raise KeyProblem(f"The signing certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}.")
+        raise KeyProblem(expired(certificate))
     if now < certificate.not_valid_before_utc:
-        raise KeyProblem(f"The signing certificate is valid only from {certificate.not_valid_before_utc:%Y-%m-%d}.")
+        raise KeyProblem(_("The signing certificate is valid only from %(date)s.",
+                           date=f"{certificate.not_valid_before_utc:%Y-%m-%d}"))
     # The objects already decrypted, handed over as pyHanko's signer takes them
     # (its load_pkcs12_data would decrypt the file a second time).
     signer = SimpleSigner(
