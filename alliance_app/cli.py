@@ -133,12 +133,13 @@ def init_app(app: Flask) -> None:
     def signing_key_sign_waiting_command():
         """Sign the archived agreements that wait for their digital signature (no
         key, or a key that could not be used, when they were archived)."""
+        from .agreements.archive import folder, read
         from .agreements.signing import sign_all_waiting, status
 
         state = status()
         if state["key"] in ("none", "broken"):
             _fail(state["problem"] or "No signing key: set SIGNING_KEY_PATH or run `flask signing-key create`.")
-        done, waiting = sign_all_waiting()
+        done, waiting = sign_all_waiting(read, folder)
         click.echo(f"Signed {done} archived agreements; {waiting} still wait.")
         if waiting:
             sys.exit(1)

@@ -54,6 +54,13 @@ def agreement(app, people, orgs, db):  # noqa: F811
     return agreement
 
 
+@pytest.fixture
+def english(client):
+    """The pages in English (the messages asserted below); Chinese is looked at in the screenshots."""
+    client.set_cookie("alliance_lang", "en")
+    return client
+
+
 def archive_row(db, agreement) -> AgreementArchive | None:
     db.session.rollback()
     return db.session.scalar(select(AgreementArchive).where(AgreementArchive.agreement_id == agreement.id))
@@ -106,13 +113,13 @@ def test_codes_are_random_and_unique(app, people, orgs, db):  # noqa: F811
 # --- the verification page ---------------------------------------------------------------------
 
 
-def test_the_page_shows_the_record_and_the_archived_hash(app, client, people, agreement, db, with_key):
+def test_the_page_shows_the_record_and_the_archived_hash(app, english, client, people, agreement, db, with_key):
     signed(app, agreement, people.staff)
     db.session.commit()
     row = archive_row(db, agreement)
     body = client.get(f"/verify/{agreement.verification_code.lower()}").get_data(as_text=True)
     for expected in (agreement.number, agreement.title, "安徽巡鹰新能源集团有限公司", "合肥工业大学", row.sha256,
-                     "35亿元"):
+                     "3,500,000,000.00"):
         assert expected in body
     assert "Valid: the archived PDF is exactly what 安徽省新能源汽车动力电池回收利用产业联盟 signed." in body
 
@@ -120,9 +127,12 @@ def test_the_page_shows_the_record_and_the_archived_hash(app, client, people, ag
     db.session.commit()
     body = client.get(f"/verify/{agreement.verification_code}").get_data(as_text=True)
     assert "void since" in body and row.sha256 in body
+    client.set_cookie("alliance_lang", "zh_CN")
+    body = client.get(f"/verify/{agreement.verification_code}").get_data(as_text=True)
+    assert "起作废：本协议已不再有效" in body and "存档 PDF 的 SHA-256" in body
 
 
-def test_an_undisclosed_amount_stays_undisclosed(app, client, people, orgs, db):  # noqa: F811
+def test_an_undisclosed_amount_stays_undisclosed(app, english, client, people, orgs, db):  # noqa: F811
     agreement = make(app, people.staff, [(orgs["xunying"], "", ""), (orgs["hfut"], "", "")], disclosed=False)
     signed(app, agreement, people.staff)
     db.session.commit()
@@ -147,7 +157,7 @@ def test_an_unknown_code_shows_nothing_and_lookups_are_throttled(app, client, ag
     assert client.get(f"/api/v1/verify/{agreement.verification_code}").status_code == 429
 
 
-def test_a_copy_is_compared_byte_for_byte(app, client, people, agreement, db, with_key, tmp_path):
+def test_a_copy_is_compared_byte_for_byte(app, english, client, people, agreement, db, with_key, tmp_path):
     signed(app, agreement, people.staff)
     db.session.commit()
     login(client, people.staff)
@@ -179,7 +189,7 @@ def test_a_copy_is_compared_byte_for_byte(app, client, people, agreement, db, wi
     assert lost == {"match": "different", "sha256": hashlib.sha256(one_byte).hexdigest(), "agreement": None}
 
 
-def test_bad_uploads_get_a_clear_message(app, client, people, agreement, db):
+def test_bad_uploads_get_a_clear_message(app, english, client, people, agreement, db):
     signed(app, agreement, people.staff)
     db.session.commit()
     code = agreement.verification_code
@@ -224,7 +234,7 @@ def test_pyhanko_validates_the_archived_signature(app, client, people, agreement
     assert untrusted.intact and not untrusted.trusted
 
 
-def test_without_a_key_the_archive_is_unsigned_and_the_dashboard_says_so(app, client, people, agreement, db):
+def test_without_a_key_the_archive_is_unsigned_and_the_dashboard_says_so(app, english, client, people, agreement, db):
     signed(app, agreement, people.staff)
     db.session.commit()
     assert archive_row(db, agreement).signature == "none"
@@ -236,7 +246,7 @@ def test_without_a_key_the_archive_is_unsigned_and_the_dashboard_says_so(app, cl
     assert answer["signature"] == "none"
 
 
-def test_a_wrong_passphrase_leaves_the_archive_waiting_until_the_key_works(app, client, people, agreement, db,
+def test_a_wrong_passphrase_leaves_the_archive_waiting_until_the_key_works(app, english, client, people, agreement, db,
                                                                           with_key):
     app.config.update(SIGNING_KEY_PASSPHRASE="wrong")
     login(client, people.staff)

@@ -2,6 +2,8 @@
 URL, method, endpoint name, who may call it without a token, its body and answer
 schemas and the statuses it documents stay as they are, whatever the code that
 declares them. A change here is a change of the API: make it on purpose."""
+import re
+
 import pytest
 
 # (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
@@ -150,7 +152,7 @@ def document_and_endpoints(shared_app):
     endpoints = {}
     for rule in shared_app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 endpoints[method, path] = rule.endpoint
     return document, endpoints

@@ -82,7 +82,7 @@ def issued_pdf(agreement: Agreement) -> bytes:
     it was signed before archives existed), otherwise the current printout
     (a draft's DRAFT mark, a voided agreement's VOID mark; its archive stays untouched)."""
     if agreement.status == AgreementStatus.signed:
-        return read(sign_waiting(archive(agreement)))  # one left unsigned is signed once the key works
+        return read(sign_waiting(archive(agreement), read, folder))  # one left unsigned is signed once the key works
     from .documents import agreement_pdf
 
     return agreement_pdf(agreement)

@@ -77,13 +77,12 @@ def signed_content(content: bytes, title: str | None = None) -> tuple[bytes, str
         return content, pades.NONE, f"Signing failed: {exc.__class__.__name__}"[:300]
 
 
-def sign_waiting(row: AgreementArchive) -> AgreementArchive:
+def sign_waiting(row: AgreementArchive, read, folder) -> AgreementArchive:
     """Sign an archive that waits, if the key can be used now (else record why
-    it still waits). Two at once: the first one's file is kept."""
+    it still waits). Two at once: the first one's file is kept. `read` and
+    `folder` are archive.py's (which imports this module)."""
     if row.signature != pades.NONE or not configured():
         return row
-    from .archive import folder, read
-
     content = read(row)
     signed, kind, problem = signed_content(content)
     if kind == pades.NONE:
@@ -109,14 +108,14 @@ def sign_waiting(row: AgreementArchive) -> AgreementArchive:
     return row
 
 
-def sign_all_waiting() -> tuple[int, int]:
+def sign_all_waiting(read, folder) -> tuple[int, int]:
     """(signed, still waiting) over every unsigned archive; commits after each."""
     done = 0
     ids = db.session.scalars(select(AgreementArchive.id).where(AgreementArchive.signature == pades.NONE)
                              .order_by(AgreementArchive.id)).all()
     for archive_id in ids:
         row = db.session.get(AgreementArchive, archive_id)
-        if sign_waiting(row).signature != pades.NONE:
+        if sign_waiting(row, read, folder).signature != pades.NONE:
             done += 1
         db.session.commit()
     return done, len(ids) - done

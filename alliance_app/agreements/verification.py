@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from ..core.errors import MESSAGES, ServiceError
 from ..core.throttle import Throttle
-from ..core.urls import absolute_url
 from ..extensions import db
 from ..pdf import pades
 from .archive import archive_of, read
+from .links import verify_url
 from .models import Agreement, AgreementStatus
 
 LOOKUPS = Throttle("agreement_verify", "VERIFY_LOOKUP_LIMIT", "VERIFY_LOOKUP_WINDOW_S")
@@ -37,10 +37,6 @@ def normalise(code) -> str | None:
         return None
     code = re.sub(r"[\s\-]", "", code).upper()
     return code if _CODE.match(code) else None
-
-
-def verify_url(agreement: Agreement) -> str:
-    return absolute_url("agreements.verify", code=agreement.verification_code)
 
 
 def lookup_allowed(caller: str) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agreements import services
-from ..agreements.verification import verify_url
+from ..agreements.links import verify_url
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
                                  Sector)
 from ..core.downloads import download_response

@@ -64,7 +64,7 @@ class ComparisonSchema(ma.Schema):
 @blp.route("/verify/<code>", endpoint="verification")
 class Verification(MethodView):
 
-    @operation(access=anyone, response=VerificationSchema, errors=(404, 429))
+    @operation(access=anyone, response=VerificationSchema, errors=(401, 404, 429))
     def get(self, code):
         """The public record of the agreement with this verification code (printed
         in its page footers): number, title, parties, status, dates, the amount
@@ -81,7 +81,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 @blp.route("/verify", endpoint="compare")
 class Compare(MethodView):
 
-    @operation(access=anyone, response=ComparisonSchema, errors=(404, 413, 422, 429), doc=UPLOAD_BODY)
+    @operation(access=anyone, response=ComparisonSchema, errors=(401, 404, 413, 422, 429), doc=UPLOAD_BODY)
     def post(self):
         """Is this PDF byte-identical to an archived agreement? With `code`, compared with
         that agreement's archive; without, looked up by its SHA-256 among all archives."""

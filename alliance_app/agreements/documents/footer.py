@@ -11,6 +11,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 
 from ...pdf.fonts import cjk_font
 from ...pdf.qr import draw_qr
+from ..links import verify_url
 from ..models import Agreement, AgreementStatus
 
 QR_SIDE = 17 * mm    # quiet zone included: modules of about 0.4 mm, read by phones from paper
@@ -55,8 +56,6 @@ class VerificationFooter:
     def __call__(self, canv, doc):
         if self.agreement is None:
             return
-        from ..verification import verify_url
-
         if self.agreement.id not in self._urls:
             self._urls[self.agreement.id] = verify_url(self.agreement)
         draw_verification_footer(canv, self.agreement, self._urls[self.agreement.id])
