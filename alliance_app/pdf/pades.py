@@ -5,6 +5,7 @@ an incremental update that covers the whole file, and its validation.
 Knows nothing of agreements: callers give the bytes, the key's place and the
 name to sign with."""
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,6 +23,15 @@ from flask_babel import gettext as _
 NONE, SELF_SIGNED, TRUSTED = "none", "self_signed", "trusted"
 FIELD_NAME = "AllianceSignature"
 SIGNATURE_ROOM = 12_000  # bytes for the CMS signature: an RSA-4096 chain of three fits
+
+
+def _import_pyhanko() -> None:
+    """pyHanko, imported when first needed (it costs half a second at start-up).
+    It imports cryptography's DSA names, which cryptography flags as deprecated
+    on import; no DSA key is used here, so that warning is only noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        import pyhanko.sign.signers  # noqa: F401
 
 
 class KeyProblem(Exception):
@@ -56,6 +66,7 @@ def expired(certificate: x509.Certificate) -> str:
 
 def load_key(path: str | Path, passphrase: str | None, now: datetime | None = None) -> Key:
     """The signer of a PKCS#12 file, or KeyProblem saying why not."""
+    _import_pyhanko()
     from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -124,6 +135,7 @@ def sign(content: bytes, key: Key, *, name: str, reason: str | None = None, loca
     """`content` with a PAdES signature appended (an incremental update: the
     original bytes stay the file's beginning). The signature's byte range
     covers the whole file but its own contents."""
+    _import_pyhanko()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -156,6 +168,7 @@ def check(content: bytes) -> Check:
     """Validate the (last) signature of `content` against its own certificate:
     this says whether the file is exactly what the key signed, not whether
     the key is trusted (a self-signed key never is)."""
+    _import_pyhanko()
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature

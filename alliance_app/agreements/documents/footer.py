@@ -30,13 +30,16 @@ def footer_lines(agreement: Agreement, url: str) -> list[str]:
     return lines
 
 
-def draw_verification_footer(canv, agreement: Agreement, url: str) -> None:
+def draw_verification_footer(canv, agreement: Agreement, url: str, qr_form: str | None = None) -> None:
     """The QR (bottom right) and its code and address (bottom left) on the current page.
-    The lines stay left of the centred page number: a long one is set smaller."""
-    width = A4[0]
+    The lines stay left of the centred page number: a long one is set smaller.
+    `qr_form`: the QR drawn once already as a form of that name (see VerificationFooter)."""
     font = cjk_font().name
     canv.saveState()
-    draw_qr(canv, url, width - 20 * mm - QR_SIDE + 1.5 * mm, QR_BOTTOM, QR_SIDE)
+    if qr_form:
+        canv.doForm(qr_form)
+    else:
+        _draw_qr(canv, url)
     canv.setFillColor(TEXT_GREY)
     for number, text in enumerate(reversed(footer_lines(agreement, url))):
         size = max(4.5, min(7.0, 7.0 * TEXT_WIDTH / max(stringWidth(text, font, 7.0), 1)))
@@ -45,20 +48,30 @@ def draw_verification_footer(canv, agreement: Agreement, url: str) -> None:
     canv.restoreState()
 
 
+def _draw_qr(canv, url: str) -> None:
+    draw_qr(canv, url, A4[0] - 20 * mm - QR_SIDE + 1.5 * mm, QR_BOTTOM, QR_SIDE)
+
+
 class VerificationFooter:
     """build_pdf's `on_page` part for the footer; `agreement` may change between
-    the documents of a pack (SetFooter)."""
+    the documents of a pack (SetFooter). Each agreement's QR is drawn once, as
+    a form placed on each of its pages: a 16-agreement pack has some 40 pages."""
 
     def __init__(self, agreement: Agreement | None):
         self.agreement = agreement
-        self._urls: dict[int, str] = {}
+        self._drawn: dict[int, tuple[str, str]] = {}  # agreement id: (url, form name)
 
     def __call__(self, canv, doc):
         if self.agreement is None:
             return
-        if self.agreement.id not in self._urls:
-            self._urls[self.agreement.id] = verify_url(self.agreement)
-        draw_verification_footer(canv, self.agreement, self._urls[self.agreement.id])
+        if self.agreement.id not in self._drawn:
+            url, name = verify_url(self.agreement), f"AllianceVerificationQr{self.agreement.id}"
+            canv.beginForm(name)
+            _draw_qr(canv, url)
+            canv.endForm()
+            self._drawn[self.agreement.id] = (url, name)
+        url, name = self._drawn[self.agreement.id]
+        draw_verification_footer(canv, self.agreement, url, qr_form=name)
 
 
 class SetFooter(ActionFlowable):
