@@ -341,3 +341,19 @@ def test_demo_agreements_download_identically_and_their_qr_opens_the_page(app, c
         (url,) = [code.text for code in decode_qr_codes(first)]
         page = client.get(url.removeprefix("http://localhost"))
         assert page.status_code == 200 and agreement.number in page.get_data(as_text=True)
+
+
+def test_the_ceremony_pack_prints_each_agreements_own_footer(app, people, orgs, db):  # noqa: F811
+    from .test_agreement_documents import _pack
+
+    event = people.meeting.event
+    for title in ("甲协议", "乙协议"):
+        make(app, people.staff, [(orgs["xunying"], "", ""), (orgs["hfut"], "", "")], title, event=event)
+    db.session.commit()
+    agreements, data = _pack(app, event)
+    pages = pdf_pages(data)
+    signing_list = [page for page in pages if "第1页共" in squash(page)][0]
+    assert "验证码" not in signing_list  # the list is the secretariat's, not an agreement
+    for agreement in agreements:
+        own = [page for page in pages if agreement.number in page or agreement.verification_code in page]
+        assert own and all(agreement.verification_code in page for page in own[1:])
