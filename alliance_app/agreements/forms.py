@@ -1,6 +1,7 @@
 """Forms collect input; agreements/services.py validates it (shared with the API)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -93,3 +94,10 @@ class SigningRecordForm(FlaskForm):
     assistants = FieldList(FormField(AssistantRow), min_entries=2, max_entries=20)
     save = SubmitField(_l("Save the record"))
     sign = SubmitField(_l("Save and sign now"))
+
+
+class VerifyForm(FlaskForm):
+    """The public verification page: a PDF to compare with the archive, or its SHA-256."""
+    file = FileField(_l("The agreement's PDF"))
+    sha256 = StringField(_l("or its SHA-256"), filters=[lambda value: value.strip() if value else value])
+    submit = SubmitField(_l("Compare with the archive"))

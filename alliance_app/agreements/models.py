@@ -1,6 +1,8 @@
 """Strategic agreements: numbered per year, two or more ordered parties,
 clauses, an exact amount (integer fen) in any currency with its CNY value,
 and a workflow draft → ready → signed, or voided."""
+import base64
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
@@ -41,7 +43,13 @@ class AgreementStatus(StrEnum):
     voided = "voided"
 
 
-RATE_SCALE = 10**6  # exchange rates are kept as integer millionths
+RATE_SCALE = 10**6
+VERIFICATION_CODE_BYTES = 10  # 80 random bits: unguessable, and the lookups are throttled
+
+
+def new_verification_code() -> str:
+    """16 letters and digits (base32: no 0/O or 1/I to confuse when typed from paper)."""
+    return base64.b32encode(secrets.token_bytes(VERIFICATION_CODE_BYTES)).decode()  # exchange rates are kept as integer millionths
 
 
 class AgreementCounter(db.Model):
@@ -94,6 +102,8 @@ class Agreement(TimestampMixin, db.Model):
     void_reason: Mapped[Optional[str]] = mapped_column(Text)
     replaces_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"))
     notes: Mapped[Optional[str]] = mapped_column(Text)
+    # Printed in every page footer and its QR: the public /verify/<code> page (issue 17).
+    verification_code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_verification_code())
 
     event = relationship("Event")
     agenda_item = relationship("AgendaItem")
@@ -109,6 +119,8 @@ class Agreement(TimestampMixin, db.Model):
     signing_people: Mapped[list["AgreementSigningPerson"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan",
         order_by="(AgreementSigningPerson.role, AgreementSigningPerson.position)")
+    # Read-only, for answers that list agreements with their archive (the API): archive.py writes them.
+    archives: Mapped[list["AgreementArchive"]] = relationship(viewonly=True, order_by="AgreementArchive.id")
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -264,3 +276,9 @@ class AgreementArchive(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The PAdES signature of the file (agreements/signing.py): none, self_signed or trusted.
+    # Unsigned (no key, or a key that cannot be used: signature_problem says why) it waits and is
+    # signed later; unsigned_sha256 then keeps the hash of the copies handed out before.
+    signature: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    signature_problem: Mapped[Optional[str]] = mapped_column(String(300))
+    unsigned_sha256: Mapped[Optional[str]] = mapped_column(String(64), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..agreements.labels import SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
 from ..agreements.services import ceremony_agreements
+from ..agreements.signing import status as signing_status
 from ..core.db import utcnow
 from ..core.downloads import download_response
 from ..events import services as event_services
@@ -57,7 +58,7 @@ def dashboard():
         "reports/dashboard.html", upcoming=upcoming, registrations=registrations, checked=checked, recent=recent,
         signed=per_event([e.id for e in recent]), memberships=memberships, tiers=tiers, year=year,
         years=by_year(), pending=memberships.get(MembershipStatus.applicant, 0), font=cjk_font(),
-        membership_labels=MEMBERSHIP_LABELS, tier_labels=TIER_LABELS)
+        membership_labels=MEMBERSHIP_LABELS, tier_labels=TIER_LABELS, signing=signing_status())
 
 
 def _svg(drawing) -> Response:
