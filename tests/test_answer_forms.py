@@ -26,8 +26,9 @@ AUTHZ_ROWS = {
                                                 dict(**SECRETARIAT, staff=422, admin=422)),
     ("registrations.question_edit", "GET"): ("/admin/questions/{question_id}/edit",
                                              dict(**SECRETARIAT, staff=200, admin=200)),
+    # An empty edit form keeps the current values (WTForms falls back to the object).
     ("registrations.question_edit", "POST"): ("/admin/questions/{question_id}/edit",
-                                              dict(**SECRETARIAT, staff=422, admin=422)),
+                                              dict(**SECRETARIAT, staff=302, admin=302)),
     ("registrations.question_move", "POST"): ("/admin/questions/{question_id}/move",
                                               dict(**SECRETARIAT, staff=302, admin=302)),
     ("registrations.question_remove", "POST"): ("/admin/questions/{question_id}/remove",

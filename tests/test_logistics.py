@@ -128,5 +128,5 @@ def test_the_pickup_roster(client, people, event, delegates):
 def test_an_event_without_questions_says_so(client, people, db):
     login(client, people.staff)
     page = client.get(f"/admin/events/{people.meeting.event.id}/logistics").get_data(as_text=True)
-    assert "does not ask about accommodation" in page
+    assert "本会议未询问住宿" in page and "本会议未询问饮食要求" in page
     assert client.get(f"/admin/events/{people.meeting.event.id}/rooming-list.pdf").status_code == 200

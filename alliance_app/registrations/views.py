@@ -215,7 +215,8 @@ def _event(event_id) -> Event:
 
 
 def _filters() -> dict:
-    return {key: request.args.get(key, "") for key in ("status", "category", "q") if request.args.get(key)}
+    return {key: request.args.get(key, "") for key in ("status", "category", "q", "question", "answer")
+            if request.args.get(key)}
 
 
 @bp.route("/admin/events/<int:event_id>/registrations")
@@ -228,7 +229,10 @@ def event_list(event_id):
     quota_form.organization_id.choices = organization_choices()
     quotas = db.session.scalars(select(EventQuota).where(EventQuota.event_id == event.id)).all()
     return render_template("registrations/event_list.html", event=event, page=page, filters=filters,
-                           counts=services.counts(event), quota_form=quota_form, quotas=quotas, **LABELS)
+                           counts=services.counts(event), quota_form=quota_form, quotas=quotas,
+                           questions=event_answers.questions(event, with_removed=True),
+                           display_answer=event_answers.display,
+                           answers_of=lambda r: {a.question_id: a.value for a in r.answers}, **LABELS)
 
 
 @bp.route("/admin/events/<int:event_id>/registrations/counts.json")
