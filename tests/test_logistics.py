@@ -130,3 +130,32 @@ def test_an_event_without_questions_says_so(client, people, db):
     page = client.get(f"/admin/events/{people.meeting.event.id}/logistics").get_data(as_text=True)
     assert "本会议未询问住宿" in page and "本会议未询问饮食要求" in page
     assert client.get(f"/admin/events/{people.meeting.event.id}/rooming-list.pdf").status_code == 200
+
+
+def test_the_demo_meeting_has_answers_and_prints_its_lists_in_chinese(app, db, client):
+    from sqlalchemy import func, select
+
+    from alliance_app.accounts.models import User
+    from alliance_app.demo import DEMO_STAFF_EMAIL, MEETING_SLUG
+    from alliance_app.registrations.models import Registration
+    from alliance_app.registrations.question_models import RegistrationAnswer
+
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    meeting = db.session.scalar(select(Event).where(Event.slug == MEETING_SLUG))
+    assert {"nights", "room_type", "arrival_at", "pickup", "diet", "id_number"} <= set(logistics.questions_by_key(meeting))
+    answered = db.session.scalar(select(func.count(func.distinct(RegistrationAnswer.registration_id)))
+                                 .join(Registration).where(Registration.event_id == meeting.id))
+    assert answered == db.session.scalar(select(func.count()).select_from(Registration)
+                                         .where(Registration.event_id == meeting.id)) == 302
+    assert sum(logistics.night_counts(meeting).rooms.values()) > 100
+    assert len(logistics.roster(meeting, "arrival")) > 50
+    app.config["BACKGROUND_DOCUMENT_THRESHOLD"] = 10_000  # at once, not through the worker
+    login(client, db.session.scalar(select(User).where(User.email == DEMO_STAFF_EMAIL)))
+    rooming = pdf_text(client.get(f"/admin/events/{meeting.id}/rooming-list.pdf").data)
+    assert "住宿名单" in rooming and "单间" in rooming and "标间合住" in rooming
+    roster = pdf_text(client.get(f"/admin/events/{meeting.id}/pickup-roster.pdf").data)
+    assert "接站表" in roster and "合肥南站" in roster
+    stored = db.session.scalar(select(func.count()).select_from(RegistrationAnswer))
+    again = app.test_cli_runner().invoke(args=["demo-data"])  # the demo loads twice without doubling
+    assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(RegistrationAnswer)) == stored
