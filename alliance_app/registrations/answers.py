@@ -480,11 +480,12 @@ def answers_dict(registration, *, unmasked: bool = False) -> dict[str, Any]:
             for answer in registration.answers}
 
 
-def display(question: EventQuestion, value, *, unmasked: bool = False) -> str:
-    """An answer as people read it (choice labels, 是/否) in the interface language."""
+def display(question: EventQuestion, value, *, unmasked: bool = False, language: str | None = None) -> str:
+    """An answer as people read it (choice labels, 是/否) in the interface language
+    (`language`, when the caller knows it already: an export of thousands of rows)."""
     if value is None:
         return ""
-    language = _language()
+    language = language or _language()
     if question.kind == K.boolean:
         return str(_l("Yes")) if value else str(_l("No"))
     if question.kind == K.choice:

@@ -228,6 +228,8 @@ def roster(event: Event, direction: str) -> list[dict]:
         out.append({**row, "at": at.replace("T", " "), "number": row[number_key] or "",
                     "place": row[place_key] or "", "day": at[:10],
                     "window": hour // WINDOW_HOURS * WINDOW_HOURS})
+    # Grouped as the drivers work: day, time window, then the station or airport.
+    out.sort(key=lambda r: (r["day"], r["window"], r["place"] == "", r["place"], r["at"]))
     return out
 
 
@@ -255,3 +257,15 @@ def meal_counts(event: Event) -> dict[str, Any]:
     answered = sum(n for _choice, n in by_need)
     return {"asked": True, "total": total, "by_need": by_need, "unanswered": total - answered,
             "other": [(text, n) for text, n in other]}
+
+
+def travel_grid(counts: list[tuple[str, str, int, int]]) -> tuple[list[str], list[tuple[str, int, list[int], int]]]:
+    """The counts as a grid for the page: (places, rows of (day, window, delegates per place, total))."""
+    places = sorted({place for _day, place, _hour, _n in counts}, key=lambda p: (p == "", p))
+    cells = {(day, hour, place): n for day, place, hour, n in counts}
+    slots = sorted({(day, hour) for day, _place, hour, _n in counts})
+    rows = []
+    for day, hour in slots:
+        per_place = [cells.get((day, hour, place), 0) for place in places]
+        rows.append((day, hour, per_place, sum(per_place)))
+    return places, rows

@@ -90,6 +90,7 @@ def logistics_page(event_id):
                            arrivals=logistics.travel_counts(event, "arrival"),
                            departures=logistics.travel_counts(event, "departure"),
                            meals=logistics.meal_counts(event), window_label=logistics.window_label,
+                           travel_grid=logistics.travel_grid,
                            choice_label=papers.choice_label)
 
 

@@ -28,13 +28,13 @@ def question_header(question) -> str:
     return _("%(label)s (removed)", label=label) if question.removed_at is not None else label
 
 
-def _answer_cell(question, value):
+def _answer_cell(question, value, language):
     """As people read it; numbers stay numbers, the ID number masked."""
     if value is None:
         return ""
     if question.kind == QuestionKind.number:
         return Decimal(str(value)) if not isinstance(value, int) else value
-    return event_answers.display(question, value)
+    return event_answers.display(question, value, language=language)
 
 
 def export_header(questions=()) -> list[str]:
@@ -63,6 +63,7 @@ def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
     order = {session.id: index for index, session in enumerate(event.sessions)}
     separator = _separator()
     questions = export_questions(event)
+    language = event_answers._language()
     for number, registration in enumerate(registrations, start=1):
         given = {answer.question_id: answer.value for answer in registration.answers}
         sessions = sorted(registration.sessions, key=lambda rs: (order.get(rs.session_id, len(order)), rs.session_id))
@@ -80,7 +81,7 @@ def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
             _registered_by(registration.registered_by),
             registration.created_at,
             registration.checked_in_at,
-        ] + [_answer_cell(q, given.get(q.id)) for q in questions]
+        ] + [_answer_cell(q, given.get(q.id), language) for q in questions]
 
 
 def _reporting(rows: Iterator[list[Any]], total: int, progress) -> Iterator[list[Any]]:

@@ -47,8 +47,8 @@ def _heading(event, title: str) -> list:
 # --- rooming list ---------------------------------------------------------------------------------
 
 def rooming_header() -> list[str]:
-    return [_("Room"), _("Room type"), _("Name"), _("Gender"), _("ID card number"), _("Organization"),
-            _("Mobile"), _("Check-in"), _("Check-out"), _("Remark")]
+    return [_("Room no."), _("Room type"), _("Name"), _("Gender"), _("ID card number"), _("Organization"),
+            _("Mobile"), _("Check-in date"), _("Check-out date"), _("Remark")]
 
 
 def rooming_rows(data) -> list[list]:
@@ -149,7 +149,7 @@ def roster_rows(rows: list[dict]) -> list[list]:
              row["name"], row["organization"], row["mobile"]] for number, row in enumerate(rows, start=1)]
 
 
-ROSTER_WIDTHS = [10, 24, 16, 42, 30, 48]  # mm: No., time, number, name, mobile, organization (170)
+ROSTER_WIDTHS = [10, 16, 22, 30, 30, 62]  # mm: No., time, number, name, mobile, organization (170)
 
 
 def roster_pdf(event, direction: str, rows: list[dict], counts: list[tuple]) -> bytes:
