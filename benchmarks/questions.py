@@ -3,7 +3,7 @@ page, the rooming list and the pick-up roster for an event whose delegates
 answer 10 questions each (the accommodation and travel presets), at two sizes,
 with the SQL statements each request sends.
 
-    .venv/bin/python benchmarks/questions.py [--sizes 300,3000] [--reps 5]
+    .venv/bin/python benchmarks/questions.py [--sizes 300,3000] [--reps 5] [--only export]
 
 Everything happens in a temporary directory removed at the end (SQLite); nothing
 listens on a socket (Flask test clients). The rows are inserted with core
@@ -76,6 +76,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="300,3000")
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--only", default="", help="only the requests whose name contains this")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,6 +140,8 @@ def main():
             done = size
             print("| request | p50 | max | statements | bytes |\n|---|---:|---:|---:|---:|")
             for name, url in cases:
+                if args.only not in name:
+                    continue
                 client.get(url)  # warm
                 statements.clear()
                 client.get(url)

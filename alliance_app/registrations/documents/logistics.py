@@ -84,7 +84,7 @@ def _night_table(counts, cell, centred) -> Table:
     return table
 
 
-ROOMING_WIDTHS = [11, 20, 24, 12, 40, 50, 27, 22, 22, 29]  # mm, 257 in all (A4 landscape)
+ROOMING_WIDTHS = [13, 22, 24, 14, 40, 50, 27, 22, 22, 23]  # mm, 257 in all (A4 landscape)
 
 
 def rooming_pdf(event, data) -> bytes:
