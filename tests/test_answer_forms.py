@@ -48,6 +48,7 @@ def event(people, db):
     answers.add_question(event, {"key": "visit", "label": "参观企业", "label_en": "Site visit", "kind": "choice",
                                  "required": True, "choices": [{"value": "a", "label": "甲工厂", "label_en": "Plant A"},
                                                                {"value": "b", "label": "乙工厂", "label_en": "Plant B"}]})
+    answers.add_question(event, {"key": "guests", "label": "随行人数", "label_en": "Companions", "kind": "number"})
     answers.add_question(event, {"key": "press_pass", "label": "采访证", "label_en": "Press pass", "kind": "boolean",
                                  "categories": ["media"]})
     db.session.commit()
@@ -95,6 +96,7 @@ def test_the_member_registers_delegates_answering_the_questions(client, people, 
     ({"answers-visit": "a", "answers-arrival_at": "明天上午"}, "delegates-1-answers-arrival_at", "YYYY-MM-DD HH:MM"),
     ({"answers-visit": "a", "answers-arrival_at": "2026-12-03T10:00", "answers-departure_at": "2026-12-01T10:00"},
      "delegates-1-answers-departure_at", "早于抵达时间"),
+    ({"answers-visit": "a", "answers-guests": "两个"}, "delegates-1-answers-guests", "请输入数字"),
 ])
 def test_a_bad_answer_is_shown_at_its_input_and_nothing_is_written(client, people, event, db, answered, field,
                                                                     message):
@@ -123,10 +125,13 @@ def test_one_delegate_gets_the_message_at_the_row(client, people, event, db):
 
 def test_the_staff_form_and_the_edit_keep_the_id_number_masked(client, people, event, db):
     login(client, people.staff)
+    before = count(db)
     bad = client.post(f"/admin/events/{event.id}/registrations/new", data={
         "name": "专家甲", "mobile": "13855600031", "category": "expert", "answers-visit": "a",
-        "answers-number_of_guests": "x", "answers-id_number": "12345"})
+        "answers-guests": "1.5.2", "answers-id_number": "12345"})
     assert bad.status_code == 422 and "最后一位校验码" in bad.get_data(as_text=True)
+    assert "请输入数字" in bad.get_data(as_text=True)
+    assert count(db) == before  # nothing written
     ok = client.post(f"/admin/events/{event.id}/registrations/new", data={
         "name": "专家甲", "mobile": "13855600031", "category": "expert", "answers-visit": "a",
         "answers-id_number": RIC})
