@@ -84,6 +84,7 @@ def _night_table(counts, cell, centred) -> Table:
     return table
 
 
+CHUNK = 200
 ROOMING_WIDTHS = [13, 22, 24, 14, 40, 50, 27, 22, 22, 23]  # mm, 257 in all (A4 landscape)
 
 
@@ -104,18 +105,27 @@ def rooming_pdf(event, data) -> bytes:
         if not rows:
             story.append(Paragraph(escape(_("No confirmed delegate needs a room yet.")), s["body"]))
         else:
-            table_rows = [[Paragraph(escape(h), centred) for h in rooming_header()]]
-            commands = list(BASE)
-            last = None
+            header = [Paragraph(escape(h), centred) for h in rooming_header()]
+            # Tables of about CHUNK rows, never parting room-mates: reportlab re-measures the rest of
+            # a table at every page break, which grows with the square of one long table's length.
+            chunks, current, last = [], [], None
             for row in rows:
-                table_rows.append([Paragraph(str(row[0]), centred)] + [para(v, cell) for v in row[1:]])
-                if row[0] == last:  # room-mates share the room's number cell
-                    index = len(table_rows) - 1
-                    commands += [("SPAN", (0, index - 1), (0, index)), ("SPAN", (1, index - 1), (1, index))]
+                if len(current) >= CHUNK and row[0] != last:
+                    chunks.append(current)
+                    current = []
+                current.append(row)
                 last = row[0]
-            table = Table(table_rows, colWidths=[w * mm for w in ROOMING_WIDTHS], repeatRows=1)
-            table.setStyle(table_style(commands))
-            story.append(table)
+            chunks.append(current)
+            for chunk in chunks:
+                table_rows, last = [header], None
+                for row in chunk:
+                    mate = row[0] == last  # the room's second occupant: number and type once
+                    table_rows.append([Paragraph("" if mate else str(row[0]), centred)] +
+                                      [para("" if mate and i == 1 else v, cell) for i, v in enumerate(row[1:], 1)])
+                    last = row[0]
+                table = Table(table_rows, colWidths=[w * mm for w in ROOMING_WIDTHS], repeatRows=1)
+                table.setStyle(table_style(list(BASE)))
+                story.append(table)
     return build_pdf(story, title=_("%(what)s %(title)s", what=title, title=event.title), subject=event.title,
                      pagesize=landscape(A4), margins_mm=(15, 20, 18, 20))
 
