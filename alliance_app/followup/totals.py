@@ -15,13 +15,16 @@ Definitions:
 * rates are decimal fractions with four places ("0.4167"), null when the
   denominator is zero.
 * by_sector: an agreement in several sectors counts in each, at its full
-  value (the rows overlap); by_partner: every party but the first (甲方)."""
+  value (the rows overlap); by_partner: every party but the first (甲方).
+* by_document_kind (合同 / 协议 / 战略合作) and by_signing_venue (集中签约 at the
+  ceremony / 场外签约 elsewhere): each adds up to the head figures."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.sql import Select
 
-from ..agreements.models import Agreement, AgreementParty, AgreementSector, AgreementStatus, Sector
+from ..agreements.models import (Agreement, AgreementParty, AgreementSector, AgreementStatus, DocumentKind, Sector,
+                                 SigningVenue, document_kind_sql)
 from ..core.money import from_fen
 from ..extensions import db
 from ..members.models import Organization
@@ -77,7 +80,27 @@ def follow_up(scope: Scope) -> dict:
     """Every figure of the follow-up for the scope, with its breakdowns."""
     head = db.session.execute(_tracked(select(*_columns()).select_from(Agreement), scope), scope.params).one()
     return {"currency": "CNY", **_figures(head), "by_sector": by_sector(scope), "by_partner": by_partner(scope),
-            "by_year": by_year(scope)}
+            "by_year": by_year(scope), **by_document(scope)}
+
+
+def by_document(scope: Scope) -> dict:
+    """One grouped query by kind of document and place of signing (at most 3 × 2
+    rows of integer fen); each split adds up its cells."""
+    rows = db.session.execute(_tracked(
+        select(document_kind_sql(), Agreement.signing_venue, *_columns()).select_from(Agreement), scope)
+        .group_by(document_kind_sql(), Agreement.signing_venue), scope.params).all()
+    cells = {(DocumentKind(row[0]), SigningVenue(row[1])): [int(v) for v in row[2:]] for row in rows}
+
+    def split(name: str, members, position: int) -> list[dict]:
+        out = []
+        for member in members:
+            found = [cell for key, cell in cells.items() if key[position] == member]
+            summed = [sum(column) for column in zip(*found)] if found else [0] * len(COUNTED)
+            out.append({name: member.value, **_figures(summed)})
+        return out
+
+    return {"by_document_kind": split("document_kind", DocumentKind, 0),
+            "by_signing_venue": split("signing_venue", SigningVenue, 1)}
 
 
 def by_sector(scope: Scope) -> list[dict]:
