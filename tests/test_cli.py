@@ -74,12 +74,18 @@ def test_create_token_for_an_unknown_user_fails_clearly(cli, db):
 def test_demo_data_is_safe_to_run_twice(cli, db, client):
     first = cli.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
+    from alliance_app.finance.models import Bill, BillKind
+
+    def fee_bills():
+        return db.session.scalar(select(func.count()).select_from(Bill).where(Bill.kind == BillKind.event_fee))
+
+    assert "Conference fees for" in first.output and fee_bills() > 0  # next year's meeting charges its delegates
     counts = (db.session.scalar(select(func.count()).select_from(Organization)),
-              db.session.scalar(select(func.count()).select_from(User)))
+              db.session.scalar(select(func.count()).select_from(User)), fee_bills())
     second = cli.invoke(args=["demo-data"])
     assert second.exit_code == 0
     assert counts == (db.session.scalar(select(func.count()).select_from(Organization)),
-                      db.session.scalar(select(func.count()).select_from(User)))
+                      db.session.scalar(select(func.count()).select_from(User)), fee_bills())
     assert db.session.scalar(select(Organization).where(Organization.name == "安徽巡鹰新能源集团有限公司"))
     assert db.session.scalar(select(Organization).where(Organization.name == "合肥工业大学"))
     from alliance_app.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD

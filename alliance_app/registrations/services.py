@@ -14,6 +14,7 @@ from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..events.models import Event, EventSession, EventStatus, RegistrationState
 from ..extensions import db
+from ..finance import fees
 from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
@@ -213,6 +214,7 @@ def promote_waitlisted(event: Event, actor=None) -> Registration | None:
         if _try_take_seat(candidate):
             candidate.status = S.confirmed
             record(db.session, "registration_promoted", candidate, actor=actor)
+            fees.bill_registration(candidate, actor)
             tell_delegate(candidate, PROMOTED)
             db.session.flush()
             return candidate
@@ -286,6 +288,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
             raise ServiceError(_duplicate_message(existing, actor) if existing else _l("This mobile number is registered already."),
                                field="mobile", status=409)
         _place(registration, event, actor)
+        fees.bill_registration(registration, actor)  # nothing unless confirmed and the category pays
         tell_delegate(registration, DELEGATE_KINDS[registration.status])
         created.append(registration)
     if actor.is_member:
@@ -314,8 +317,11 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
             problems.add("mobile", _duplicate_message(existing, actor))
     _raise(problems)
     new_sessions = values.pop("session_ids", None)
+    recategorized = "category" in values and values["category"] != registration.category
     for field, value in values.items():
         setattr(registration, field, value)
+    if recategorized:
+        fees.recategorized(registration, actor)
     if answer_values:
         event_answers.store_answers(registration, answer_values)
     if new_sessions is not None and new_sessions != registration.session_ids:
@@ -350,6 +356,7 @@ def cancel(registration: Registration, actor) -> Registration | None:
     had_seat = registration.holds_seat
     registration.status = S.cancelled
     record(db.session, "registration_cancelled", registration, actor=actor)
+    fees.cancel_unpaid(registration)
     tell_delegate(registration, DELEGATE_KINDS[S.cancelled])
     db.session.flush()
     if had_seat:
@@ -367,6 +374,7 @@ def confirm(registration: Registration, actor) -> Registration:
                            status=409)
     registration.status = S.confirmed
     record(db.session, "registration_confirmed", registration, actor=actor)
+    fees.bill_registration(registration, actor)
     tell_delegate(registration, DELEGATE_KINDS[S.confirmed])
     db.session.flush()
     return registration

@@ -12,6 +12,7 @@ from ..core.errors import ServiceError
 from ..events.models import Event, EventStatus
 from ..events.services import event_by_slug
 from ..extensions import db
+from ..finance.fees import bills_by_registration, quotes as fee_quotes
 from ..jobs.respond import document_response
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
@@ -91,7 +92,7 @@ def register(slug):
     except ServiceError as exc:
         closed_reason = str(exc.message)
     return render_template("registrations/register.html", event=event, form=form, closed_reason=closed_reason,
-                           **LABELS), status
+                           fees=fee_quotes(event), **LABELS), status
 
 
 def _renumber(name: str, indexed: list[int]) -> str:
@@ -114,7 +115,8 @@ def mine():
     open_events = db.session.scalars(select(Event).where(Event.status == EventStatus.published)
                                      .order_by(Event.starts_at)).all()
     open_events = [e for e in open_events if e.registration_state().value == "open"]
-    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events, **LABELS)
+    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events,
+                           fee_bills=bills_by_registration(r.id for r in registrations), **LABELS)
 
 
 def _registration(registration_id) -> Registration:
@@ -237,7 +239,8 @@ def staff_register(event_id):
             flash(_("%(name)s: %(status)s.", name=registration.name, status=STATUS_LABELS[registration.status]),
                   "success")
             return redirect(url_for("registrations.event_list", event_id=event.id))
-    return render_template("registrations/staff_form.html", form=form, event=event, **LABELS), \
+    return render_template("registrations/staff_form.html", form=form, event=event, fees=fee_quotes(event),
+                           **LABELS), \
         422 if request.method == "POST" else 200
 
 

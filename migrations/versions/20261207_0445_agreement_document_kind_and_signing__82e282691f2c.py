@@ -6,7 +6,7 @@ totals split the way provincial reports are written. Existing agreements were
 signed at ceremonies: the server default says so.
 
 Revision ID: 82e282691f2c
-Revises: 53eeb465602e
+Revises: 28ccff3f579d
 Create Date: 2026-12-07 03:53:59.077108
 
 """
@@ -18,7 +18,7 @@ import alliance_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '82e282691f2c'
-down_revision = '53eeb465602e'
+down_revision = '28ccff3f579d'
 branch_labels = None
 depends_on = None
 
