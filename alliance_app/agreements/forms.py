@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .labels import KIND_LABELS, SECTOR_LABELS
+from .labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, VENUE_LABELS
 
 TEXT = [Optional(), Length(max=400)]
 
@@ -41,6 +41,13 @@ class ClauseRow(FlaskForm):
 class AgreementForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=400)])
     kind = SelectField(_l("Kind of agreement"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
+    document_kind = SelectField(
+        _l("Kind of document"), choices=[SelectChoice("", _l("As the kind of agreement suggests"))]
+        + [SelectChoice(k.value, v) for k, v in DOCUMENT_KIND_LABELS.items()], default="",
+        description=_l("How reports count it: investment and procurement as contracts, strategic cooperation as "
+                       "such, the rest as agreements, unless chosen here."))
+    signing_venue = SelectField(_l("Where it is signed"),
+                                choices=[SelectChoice(k.value, v) for k, v in VENUE_LABELS.items()], default="ceremony")
     sectors = CheckboxesField(_l("Sectors"), choices=[SelectChoice(k.value, v) for k, v in SECTOR_LABELS.items()])
     event_id = SelectField(_l("Signed at the event"), validate_choice=False)
     agenda_item_id = SelectField(_l("Ceremony"), validate_choice=False)

@@ -41,7 +41,7 @@ from sqlalchemy.orm import selectinload
 from ..agreements import services
 from ..agreements.links import verify_url
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
-                                 Sector)
+                                 DocumentKind, Sector, SigningVenue)
 from ..core.downloads import download_response
 from ..core.errors import ServiceError
 from ..core.money import plain
@@ -64,6 +64,8 @@ operation = operation_for(blp, {
 })
 
 KINDS = [kind.value for kind in AgreementKind]
+DOCUMENT_KINDS = [kind.value for kind in DocumentKind]
+VENUES = [venue.value for venue in SigningVenue]
 SECTORS = [sector.value for sector in Sector]
 STATUSES = [status.value for status in AgreementStatus]
 
@@ -167,6 +169,15 @@ class AgreementSchema(ma.Schema):
     number = ma.fields.String(metadata={"description": "Given when drafted, sequential per year: AHBR-2026-0001"})
     title = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": KINDS})
+    document_kind = ma.fields.String(attribute="document_kind_effective", metadata={
+        "enum": DOCUMENT_KINDS, "description": "How reports count it (合同/协议/战略合作): the one chosen, or as "
+                                               "the kind suggests (investment, procurement: contract; "
+                                               "strategic_cooperation; the rest: agreement)"})
+    document_kind_chosen = ma.fields.String(attribute="document_kind", allow_none=True, metadata={
+        "enum": DOCUMENT_KINDS, "description": "null: document_kind follows the kind"})
+    signing_venue = ma.fields.String(metadata={
+        "enum": VENUES, "description": "ceremony: at the event's signing ceremony (集中签约); elsewhere: signed "
+                                       "elsewhere during the event (场外签约)"})
     sectors = ma.fields.List(ma.fields.String(metadata={"enum": SECTORS}))
     status = ma.fields.String(metadata={"enum": STATUSES})
     event_id = ma.fields.Integer(allow_none=True)
@@ -254,6 +265,10 @@ class AgreementWriteSchema(StrictSchema):
 
     title = Text(200, allow_none=False)
     kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
+    document_kind = Choice(DOCUMENT_KINDS, "How reports count it (合同/协议/战略合作); null: as the kind suggests",
+                           allow_none=True)
+    signing_venue = Choice(VENUES, "ceremony (the default): at the event's signing ceremony; elsewhere: signed "
+                                   "elsewhere during the event")
     sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
                      metadata={"description": "At least one"})
     event_id = Id("The event at which it is signed", range_checked=True, allow_none=True)
