@@ -2,6 +2,8 @@
 URL, method, endpoint name, who may call it without a token, its body and answer
 schemas and the statuses it documents stay as they are, whatever the code that
 declares them. A change here is a change of the API: make it on purpose."""
+import re
+
 import pytest
 
 # (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
@@ -135,6 +137,12 @@ OPERATIONS = {
                                               "200 401 404"),
     ("GET", "/years/{year}/follow-up"): ("api_followup.year_follow_up", "token", None, "FollowUp",
                                          "200 401 404"),
+    ("GET", "/verify/{code}"): ("api_verify.verification", "public", None, "Verification", "200 401 404 429"),
+    ("POST", "/verify"): ("api_verify.compare", "public", None, "Comparison", "200 401 404 413 422 429"),
+    # the same answers at the public page's own addresses, outside /api/v1
+    ("GET", "site:/verify/{code}.json"): ("api_verify_public.verification", "public", None, "Verification",
+                                          "200 401 404 429"),
+    ("POST", "site:/verify"): ("api_verify_public.compare", "public", None, "Comparison", "200 401 404 413 422 429"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]
@@ -159,13 +167,18 @@ def _described(operation: dict) -> tuple:
             " ".join(statuses))
 
 
+def _key(path: str) -> str:
+    """Operations under /api/v1 by their path without it; the few outside it as site:<path>."""
+    return path.removeprefix("/api/v1") if path.startswith("/api/v1/") else f"site:{path}"
+
+
 @pytest.fixture(scope="module")
 def document_and_endpoints(shared_app):
     document = shared_app.test_client().get("/api/v1/openapi.json").get_json()
     endpoints = {}
     for rule in shared_app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
+        if rule.endpoint.startswith("api_") and rule.endpoint != "api.openapi_json":
+            path = _key(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 endpoints[method, path] = rule.endpoint
     return document, endpoints
@@ -173,7 +186,7 @@ def document_and_endpoints(shared_app):
 
 def test_the_document_lists_the_same_operations(document_and_endpoints):
     document, endpoints = document_and_endpoints
-    documented = {(method.upper(), path.removeprefix("/api/v1")) for path, operations in document["paths"].items()
+    documented = {(method.upper(), _key(path)) for path, operations in document["paths"].items()
                   for method in operations if method != "parameters"}
     assert documented == set(OPERATIONS) == set(endpoints)
 
@@ -182,5 +195,6 @@ def test_the_document_lists_the_same_operations(document_and_endpoints):
 def test_each_operation_keeps_its_contract(document_and_endpoints, key):
     document, endpoints = document_and_endpoints
     method, path = key
-    operation = document["paths"]["/api/v1" + path][method.lower()]
+    operation = document["paths"][path.removeprefix("site:") if path.startswith("site:") else "/api/v1" + path][
+        method.lower()]
     assert (endpoints[key], *_described(operation)) == OPERATIONS[key]

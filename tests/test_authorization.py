@@ -141,6 +141,7 @@ def _url(people, url_template):
         "registration_id": people.registration_a.id,
         "ticket_code": people.registration_a.ticket_code,
         "agreement_id": people.agreement.id,
+        "verification_code": people.agreement.verification_code,
     }
     if any(f"{{{name}}}" in url_template for name in ("bill_id", "payment_id", "invoice_request_id")):
         values.update(factories.finance_rows(people))  # alliance_app/finance's rows

@@ -98,3 +98,19 @@ def test_db_is_empty_tells_make_run_whether_to_load_the_demo(cli, db):
     assert cli.invoke(args=["db-is-empty"]).exit_code == 0
     factories.user()
     assert cli.invoke(args=["db-is-empty"]).exit_code == 1
+
+
+def test_demo_follow_up_shows_landed_rate_invested_and_the_overdue_partner(cli, db, client):
+    """`make run` loads the demo: its follow-up page has figures to show half a year on."""
+    assert cli.invoke(args=["demo-data"]).exit_code == 0
+    from alliance_app.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
+
+    client.post("/login", data={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    page = client.get("/admin/follow-up").get_data(as_text=True)
+    # 16 tracked projects (the university's undisclosed agreement is not), 12 landed by accepted reports.
+    assert 'data-figure="landed_rate_count">75.00%' in page
+    assert 'data-figure="landed_rate_value">86.84%' in page
+    assert 'data-figure="invested_total">1,110,000,000.00' in page
+    assert page.count("逾期未报") == 1 and "再生资源利用合作协议" in page  # 铜陵: no report
+    assert 'data-split="elsewhere"' in page
+    assert client.get("/admin/follow-up/progress.pdf").data[:4] == b"%PDF"

@@ -16,6 +16,7 @@ from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..extensions import db
 from .models import Agreement, AgreementArchive, AgreementParty, AgreementStatus
+from .signing import sign_waiting, signed_content
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def archive(agreement: Agreement, party: AgreementParty | None = None) -> Agreem
     from .documents import agreement_pdf
 
     content = agreement_pdf(agreement, holder=party)
+    content, signature, problem = signed_content(content, str(agreement))  # unsigned when no key can be used
     digest = hashlib.sha256(content).hexdigest()
     stored_name = f"{agreement.id}-{digest}.pdf" if party is None else \
         f"{agreement.id}-{party.organization_id}-{digest}.pdf"
@@ -55,7 +57,8 @@ def archive(agreement: Agreement, party: AgreementParty | None = None) -> Agreem
     os.replace(partial, target)
     row = AgreementArchive(agreement_id=agreement.id, stored_name=stored_name, sha256=digest,
                            size=len(content), created_at=utcnow(),
-                           organization_id=None if party is None else party.organization_id)
+                           organization_id=None if party is None else party.organization_id,
+                           signature=signature, signature_problem=problem)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -86,7 +89,7 @@ def issued_pdf(agreement: Agreement) -> bytes:
     it was signed before archives existed), otherwise the current printout
     (a draft's DRAFT mark, a voided agreement's VOID mark; its archive stays untouched)."""
     if agreement.status == AgreementStatus.signed:
-        return read(archive(agreement))
+        return read(sign_waiting(archive(agreement), read, folder))  # one left unsigned is signed once the key works
     from .documents import agreement_pdf
 
     return agreement_pdf(agreement)
@@ -101,7 +104,7 @@ def issued_original_pdf(agreement: Agreement, party: AgreementParty) -> bytes:
     """One party's original as `issued_pdf` hands out the common copy: the
     archived bytes once signed, otherwise the current printout with its mark."""
     if agreement.status == AgreementStatus.signed:
-        return read(archive(agreement, party))
+        return read(sign_waiting(archive(agreement, party), read, folder))
     from .documents import agreement_pdf
 
     return agreement_pdf(agreement, holder=party)

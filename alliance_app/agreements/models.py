@@ -1,11 +1,14 @@
 """Strategic agreements: numbered per year, two or more ordered parties,
 clauses, an exact amount (integer fen) in any currency with its CNY value,
 and a workflow draft → ready → signed, or voided."""
+import base64
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, case,
+                        literal_column, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime
@@ -22,6 +25,31 @@ class AgreementKind(StrEnum):
     procurement = "procurement"
     research_cooperation = "research_cooperation"
     other = "other"
+
+
+class DocumentKind(StrEnum):
+    """The kind of document as provincial reports count them (合同 / 协议 / 战略合作),
+    beside AgreementKind, which says what the agreement is about."""
+    contract = "contract"                              # 合同
+    agreement = "agreement"                            # 协议
+    strategic_cooperation = "strategic_cooperation"    # 战略合作
+
+
+# An agreement without its own document kind is counted as its kind suggests;
+# a binding investment or purchase is usually a 合同, the rest 协议.
+DOCUMENT_KIND_OF = {
+    AgreementKind.strategic_cooperation: DocumentKind.strategic_cooperation,
+    AgreementKind.business_cooperation: DocumentKind.agreement,
+    AgreementKind.investment: DocumentKind.contract,
+    AgreementKind.procurement: DocumentKind.contract,
+    AgreementKind.research_cooperation: DocumentKind.agreement,
+    AgreementKind.other: DocumentKind.agreement,
+}
+
+
+class SigningVenue(StrEnum):
+    ceremony = "ceremony"     # 集中签约: at the event's signing ceremony
+    elsewhere = "elsewhere"   # 场外签约: signed elsewhere during the event
 
 
 class Sector(StrEnum):
@@ -41,7 +69,13 @@ class AgreementStatus(StrEnum):
     voided = "voided"
 
 
-RATE_SCALE = 10**6  # exchange rates are kept as integer millionths
+RATE_SCALE = 10**6
+VERIFICATION_CODE_BYTES = 10  # 80 random bits: unguessable, and the lookups are throttled
+
+
+def new_verification_code() -> str:
+    """16 letters and digits (base32: no 0/O or 1/I to confuse when typed from paper)."""
+    return base64.b32encode(secrets.token_bytes(VERIFICATION_CODE_BYTES)).decode()  # exchange rates are kept as integer millionths
 
 
 class AgreementCounter(db.Model):
@@ -74,6 +108,11 @@ class Agreement(TimestampMixin, db.Model):
     seq: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[AgreementKind] = mapped_column(enum_column_type(AgreementKind, "agreement_kind"))
+    # None: as the kind suggests (DOCUMENT_KIND_OF); see document_kind_effective.
+    document_kind: Mapped[Optional[DocumentKind]] = mapped_column(enum_column_type(DocumentKind, "document_kind"))
+    signing_venue: Mapped[SigningVenue] = mapped_column(enum_column_type(SigningVenue, "signing_venue"),
+                                                        default=SigningVenue.ceremony,
+                                                        server_default=SigningVenue.ceremony.value)
     event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     agenda_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
     ceremony_order: Mapped[Optional[int]] = mapped_column(Integer)
@@ -94,6 +133,8 @@ class Agreement(TimestampMixin, db.Model):
     void_reason: Mapped[Optional[str]] = mapped_column(Text)
     replaces_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"))
     notes: Mapped[Optional[str]] = mapped_column(Text)
+    # Printed in every page footer and its QR: the public /verify/<code> page (issue 17).
+    verification_code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_verification_code())
 
     event = relationship("Event")
     agenda_item = relationship("AgendaItem")
@@ -109,6 +150,8 @@ class Agreement(TimestampMixin, db.Model):
     signing_people: Mapped[list["AgreementSigningPerson"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan",
         order_by="(AgreementSigningPerson.role, AgreementSigningPerson.position)")
+    # Read-only, for answers that list agreements with their archive (the API): archive.py writes them.
+    archives: Mapped[list["AgreementArchive"]] = relationship(viewonly=True, order_by="AgreementArchive.id")
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -135,6 +178,10 @@ class Agreement(TimestampMixin, db.Model):
         return from_fen(self.amount_fen)
 
     @property
+    def document_kind_effective(self) -> DocumentKind:
+        return self.document_kind or DOCUMENT_KIND_OF[self.kind]
+
+    @property
     def amount_cny(self) -> Decimal | None:
         return from_fen(self.amount_cny_fen)
 
@@ -155,6 +202,20 @@ class Agreement(TimestampMixin, db.Model):
         return user.is_authenticated and (
             user.is_secretariat
             or user.can_self_serve and any(p.organization_id == user.member_organization_id for p in self.parties))
+
+
+def document_kind_sql():
+    """document_kind_effective as an SQL expression (constants as literals, not
+    bound values, so PostgreSQL sees the same expression in SELECT and GROUP BY)."""
+    def quoted(value) -> str:
+        return f"'{value.value}'"  # enum values: plain snake_case, nothing to escape
+
+    whens = [(Agreement.document_kind.is_not(None), Agreement.document_kind)]
+    for document_kind in DocumentKind:
+        kinds = [k for k, d in DOCUMENT_KIND_OF.items() if d == document_kind]
+        whens.append((Agreement.kind.in_([literal_column(quoted(k)) for k in kinds]),
+                      literal_column(quoted(document_kind))))
+    return case(*whens)
 
 
 class AgreementParty(db.Model):
@@ -264,3 +325,9 @@ class AgreementArchive(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The PAdES signature of the file (agreements/signing.py): none, self_signed or trusted.
+    # Unsigned (no key, or a key that cannot be used: signature_problem says why) it waits and is
+    # signed later; unsigned_sha256 then keeps the hash of the copies handed out before.
+    signature: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    signature_problem: Mapped[Optional[str]] = mapped_column(String(300))
+    unsigned_sha256: Mapped[Optional[str]] = mapped_column(String(64), index=True)

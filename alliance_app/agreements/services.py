@@ -25,10 +25,11 @@ from .archive import archive, archive_originals
 from .clauses import default_clauses
 from .messages import READY, SIGNED, tell_parties
 from .models import (RATE_SCALE, Agreement, AgreementClause, AgreementCounter, AgreementKind, AgreementParty,
-                     AgreementSector, AgreementSigningPerson, AgreementStatus, Sector, SigningRole)
+                     AgreementSector, AgreementSigningPerson, AgreementStatus, DocumentKind, Sector, SigningRole,
+                     SigningVenue)
 
 ROLE_LABELS = "甲乙丙丁戊己庚辛壬癸"
-FIELDS = ("title", "kind", "sectors", "event_id", "agenda_item_id", "ceremony_order", "place", "term_start",
+FIELDS = ("title", "kind", "document_kind", "signing_venue", "sectors", "event_id", "agenda_item_id", "ceremony_order", "place", "term_start",
           "term_end", "preamble", "amount", "amount_disclosed", "currency", "fx_rate_to_cny", "notes", "parties",
           "clauses")
 CURRENCIES = frozenset(list_currencies())
@@ -179,6 +180,12 @@ def clean(data: Mapping[str, Any], current: Agreement | None = None) -> tuple[di
         out["title"] = line(problems, "title", data.get("title"), 200, required=True)
     if "kind" in present:
         out["kind"] = enum_value(problems, "kind", AgreementKind, data.get("kind") or "strategic_cooperation")
+    if "document_kind" in present:  # empty: as the kind suggests
+        out["document_kind"] = enum_value(problems, "document_kind", DocumentKind, data.get("document_kind"),
+                                          optional=True)
+    if "signing_venue" in present:
+        out["signing_venue"] = enum_value(problems, "signing_venue", SigningVenue,
+                                          data.get("signing_venue") or SigningVenue.ceremony.value)
     if "sectors" in present:
         raw = data.get("sectors") or []
         if isinstance(raw, str):
@@ -349,7 +356,9 @@ def draft_correction(agreement: Agreement, reason: Any, actor) -> Agreement:
     records what it replaces; both steps are in the audit log."""
     void(agreement, reason, actor)
     copy = create_agreement({
-        "title": agreement.title, "kind": agreement.kind.value, "sectors": [s.value for s in agreement.sectors],
+        "title": agreement.title, "kind": agreement.kind.value,
+        "document_kind": agreement.document_kind.value if agreement.document_kind else None,
+        "signing_venue": agreement.signing_venue.value, "sectors": [s.value for s in agreement.sectors],
         "event_id": agreement.event_id, "agenda_item_id": agreement.agenda_item_id,
         "ceremony_order": agreement.ceremony_order, "place": agreement.place,
         "term_start": agreement.term_start, "term_end": agreement.term_end, "preamble": agreement.preamble,

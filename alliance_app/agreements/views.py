@@ -23,10 +23,10 @@ from .documents import originals_pdf
 from .documents.wording import original_texts, party_letter
 from .printing import CEREMONY_ORIGINALS, CEREMONY_PACK
 from .forms import AgreementForm, SigningRecordForm, VoidForm
-from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
+from .labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS, VENUE_LABELS
 from .models import Agreement, AgreementParty, AgreementStatus
 
-LABELS = dict(kinds=KIND_LABELS, sectors=SECTOR_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS)
+LABELS = dict(kinds=KIND_LABELS, document_kinds=DOCUMENT_KIND_LABELS, venues=VENUE_LABELS, sectors=SECTOR_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS)
 
 
 def _prepare(form: AgreementForm) -> AgreementForm:
@@ -44,7 +44,7 @@ def _prepare(form: AgreementForm) -> AgreementForm:
 
 
 def _data(form: AgreementForm, with_clauses: bool) -> dict:
-    data = {name: form[name].data for name in ("title", "kind", "sectors", "place", "term_start", "term_end",
+    data = {name: form[name].data for name in ("title", "kind", "document_kind", "signing_venue", "sectors", "place", "term_start", "term_end",
                                                "preamble", "notes", "amount", "currency", "fx_rate_to_cny",
                                                "amount_disclosed", "ceremony_order")}
     data["event_id"] = form.event_id.data or None
@@ -114,7 +114,9 @@ def create():
 
 def _initial(agreement: Agreement) -> dict:
     return {
-        "title": agreement.title, "kind": agreement.kind.value, "sectors": [s.value for s in agreement.sectors],
+        "title": agreement.title, "kind": agreement.kind.value,
+        "document_kind": agreement.document_kind.value if agreement.document_kind else "",
+        "signing_venue": agreement.signing_venue.value, "sectors": [s.value for s in agreement.sectors],
         "event_id": str(agreement.event_id or ""), "agenda_item_id": str(agreement.agenda_item_id or ""),
         "ceremony_order": agreement.ceremony_order, "place": agreement.place, "term_start": agreement.term_start,
         "term_end": agreement.term_end, "amount_disclosed": agreement.amount_disclosed,

@@ -39,11 +39,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agreements import services
+from ..agreements.links import verify_url
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
-                                 Sector)
+                                 DocumentKind, Sector, SigningVenue)
 from ..core.downloads import download_response
 from ..core.errors import ServiceError
 from ..core.money import plain
+from ..core.urls import absolute_url
 from ..core.permissions import MAX_ID, login_required, secretariat_required
 from ..extensions import db
 from . import API_PREFIX
@@ -62,6 +64,8 @@ operation = operation_for(blp, {
 })
 
 KINDS = [kind.value for kind in AgreementKind]
+DOCUMENT_KINDS = [kind.value for kind in DocumentKind]
+VENUES = [venue.value for venue in SigningVenue]
 SECTORS = [sector.value for sector in Sector]
 STATUSES = [status.value for status in AgreementStatus]
 
@@ -114,6 +118,14 @@ def ListOf(inner, invalid, **kwargs):
     return ma.fields.List(inner, error_messages={**FIELD_ERRORS, "invalid": invalid}, **kwargs)
 
 
+def _archive(agreement: Agreement, field: str):
+    """A field of the agreement's archived PDF (the common copy, not a party's
+    original), or None before it is archived."""
+    rows = [row for row in agreement.archives if row.organization_id is None]
+    return getattr(rows[0], field) if rows and agreement.status in (AgreementStatus.signed,
+                                                                    AgreementStatus.voided) else None
+
+
 # --- output -------------------------------------------------------------------------------------
 
 class PartySchema(ma.Schema):
@@ -157,6 +169,15 @@ class AgreementSchema(ma.Schema):
     number = ma.fields.String(metadata={"description": "Given when drafted, sequential per year: AHBR-2026-0001"})
     title = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": KINDS})
+    document_kind = ma.fields.String(attribute="document_kind_effective", metadata={
+        "enum": DOCUMENT_KINDS, "description": "How reports count it (合同/协议/战略合作): the one chosen, or as "
+                                               "the kind suggests (investment, procurement: contract; "
+                                               "strategic_cooperation; the rest: agreement)"})
+    document_kind_chosen = ma.fields.String(attribute="document_kind", allow_none=True, metadata={
+        "enum": DOCUMENT_KINDS, "description": "null: document_kind follows the kind"})
+    signing_venue = ma.fields.String(metadata={
+        "enum": VENUES, "description": "ceremony: at the event's signing ceremony (集中签约); elsewhere: signed "
+                                       "elsewhere during the event (场外签约)"})
     sectors = ma.fields.List(ma.fields.String(metadata={"enum": SECTORS}))
     status = ma.fields.String(metadata={"enum": STATUSES})
     event_id = ma.fields.Integer(allow_none=True)
@@ -182,6 +203,22 @@ class AgreementSchema(ma.Schema):
     replaces_id = ma.fields.Integer(allow_none=True, metadata={"description": "The agreement this one corrects"})
     created_at = Moment()
     updated_at = Moment()
+    verification_code = ma.fields.String(metadata={
+        "description": "Printed with a QR code in every page footer; public check at verify_url"})
+    verify_url = ma.fields.Function(lambda agreement: verify_url(agreement), metadata={
+        "type": "string", "description": "The public verification page of the agreement"})
+    pdf_sha256 = ma.fields.Function(lambda agreement: _archive(agreement, "sha256"), metadata={
+        "type": "string", "nullable": True,
+        "description": "SHA-256 of the archived PDF (once signed): every download returns exactly these bytes"})
+    signed_pdf_url = ma.fields.Function(
+        lambda agreement: absolute_url("api_agreements.pdf", agreement_id=agreement.id)
+        if _archive(agreement, "sha256") else None,
+        metadata={"type": "string", "nullable": True, "description": "The archived PDF (once signed)"})
+    signature = ma.fields.Function(lambda agreement: _archive(agreement, "signature") or "none", metadata={
+        "type": "string", "enum": ["none", "self_signed", "trusted"],
+        "description": "The archived PDF's PAdES signature: none (not signed yet, or no key), self_signed "
+                       "(a trial certificate: readers show \"signer not trusted\"), trusted (a certificate "
+                       "issued by a certification authority)"})
 
 
 class AgreementDetailSchema(AgreementSchema):
@@ -228,6 +265,10 @@ class AgreementWriteSchema(StrictSchema):
 
     title = Text(200, allow_none=False)
     kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
+    document_kind = Choice(DOCUMENT_KINDS, "How reports count it (合同/协议/战略合作); null: as the kind suggests",
+                           allow_none=True)
+    signing_venue = Choice(VENUES, "ceremony (the default): at the event's signing ceremony; elsewhere: signed "
+                                   "elsewhere during the event")
     sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
                      metadata={"description": "At least one"})
     event_id = Id("The event at which it is signed", range_checked=True, allow_none=True)
@@ -303,7 +344,7 @@ class VoidSchema(StrictSchema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
+LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows), selectinload(Agreement.archives))
 DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses), selectinload(Agreement.signing_people))
 
 AGREEMENT = Lookup(Agreement, "agreement_id")

@@ -58,6 +58,10 @@ def _org(name: str) -> Organization:
 
 
 
+# Signed during the meeting but not at its ceremony (场外签约).
+ELSEWHERE = {"锂资源合作协议", "智慧能源合作协议"}
+
+
 def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
     meeting = db.session.scalar(select(Event).where(Event.slug == meeting_slug))
     if meeting is None or db.session.scalar(select(func.count()).select_from(Agreement)):
@@ -69,8 +73,11 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
 
     def make(partner, title, kind, sectors, amount, currency, rate, item, order, signed_at, event=meeting,
              disclosed=True, checked=True, record=None):
+        elsewhere = title in ELSEWHERE
         data = {"title": title, "kind": kind, "sectors": sectors, "event_id": event.id,
-                "agenda_item_id": item.id if item else None, "ceremony_order": order, "place": "合肥市",
+                "signing_venue": "elsewhere" if elsewhere else "ceremony",
+                "agenda_item_id": item.id if item and not elsewhere else None,
+                "ceremony_order": None if elsewhere else order, "place": "合肥市",
                 "amount_disclosed": disclosed, "amount": amount if disclosed else None, "currency": currency,
                 "fx_rate_to_cny": rate, "term_start": "2026-06-16", "term_end": "2029-06-15",
                 "parties": [{"organization_id": xunying.id, "signatory_name": "褚兵", "signatory_title": "董事长"},

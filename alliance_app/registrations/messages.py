@@ -40,8 +40,13 @@ def _registration(params):
         return None
     from ..events.documents import when_text
 
+    from . import answers
+
     event = registration.event
+    # What the delegate answered, so a mistake is noticed (an ID number masked).
+    answered = answers.display_rows(answers.questions(event), registration)
     return {"registration": registration, "event": event, "when": when_text(event.starts_at, event.ends_at),
+            "answers": answered,
             "event_url": absolute_url("events.public_detail", slug=registration.event.slug),
             "program_url": absolute_url("events.program", slug=registration.event.slug), **_fee(registration)}
 

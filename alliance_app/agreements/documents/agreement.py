@@ -16,6 +16,7 @@ from ...pdf.document import FRAME_WIDTH, SectionStart, build_pdf, escape, styles
 from ...pdf.tables import GREY, table_style
 from ...pdf.watermark import Watermark
 from ..models import Agreement, AgreementStatus
+from .footer import VerificationFooter, on_pages
 from .wording import (CONTRACT_LOCALE, KIND_NAMES_EN, LABELS, _zh_date, _en_date, amount_texts, article_label,
                       label_text, original_texts, party_letter, person_text, subject_text, term_texts,
                       watermark_text)
@@ -321,7 +322,7 @@ def agreement_pdf(agreement: Agreement, holder=None) -> bytes:
     title = pdf_title(agreement) + (f" {original_texts(holder)[0]}" if holder is not None else "")
     with force_locale(CONTRACT_LOCALE):  # the page numbers and the author, as the contract's language
         return build_pdf(agreement_story(agreement, holder=holder), title=title, subject=subject_text(agreement),
-                         on_page=Watermark(watermark_text(agreement)))
+                         on_page=on_pages(Watermark(watermark_text(agreement)), VerificationFooter(agreement)))
 
 
 

@@ -17,6 +17,7 @@ from ...pdf.watermark import SetWatermark, Watermark
 from ..labels import SECTOR_LABELS
 from ..models import Agreement
 from .agreement import agreement_story, contract_styles
+from .footer import SetFooter, VerificationFooter, on_pages
 from .wording import person_text, watermark_text
 
 
@@ -110,10 +111,12 @@ def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None, origina
     s["amount_cell"] = ParagraphStyle("amount-cell", parent=s["cell"], fontSize=9, alignment=TA_RIGHT, wordWrap=None)
     list_styles = {**styles(), "amount_cell": s["amount_cell"]}
     watermark = Watermark(None)  # the list itself has none
+    footer = VerificationFooter(None)  # nor a verification footer
     story = signing_list(event, agreements, list_styles)
     for done, agreement in enumerate(agreements, start=1):
         for holder in (agreement.parties if originals else [None]):
-            story += [SetWatermark(watermark, watermark_text(agreement)), PageBreak(), SectionStart()]
+            story += [SetWatermark(watermark, watermark_text(agreement)), SetFooter(footer, agreement), PageBreak(),
+                      SectionStart()]
             story += agreement_story(agreement, s, holder=holder)
         if progress is not None:
             story.append(Reached(lambda done=done: progress(done, len(agreements))))
@@ -121,4 +124,4 @@ def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None, origina
     if originals:
         title = _("%(title)s: originals for every party", title=title)
     return build_pdf(story, title=title,
-                     subject=event.theme or event.title, on_page=watermark)
+                     subject=event.theme or event.title, on_page=on_pages(watermark, footer))

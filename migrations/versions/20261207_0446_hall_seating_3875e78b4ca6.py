@@ -1,7 +1,7 @@
 """hall seating
 
 Revision ID: 3875e78b4ca6
-Revises: 94faf3a8e505
+Revises: 82e282691f2c
 Create Date: 2026-12-07 04:04:57.635897
 
 """
@@ -13,7 +13,7 @@ import alliance_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '3875e78b4ca6'
-down_revision = '94faf3a8e505'
+down_revision = '82e282691f2c'
 branch_labels = None
 depends_on = None
 
