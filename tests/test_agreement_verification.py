@@ -396,3 +396,23 @@ def test_the_public_addresses_answer_json_as_the_api_does(app, client, people, a
     assert answer.get_json()["match"] == "different"
     refused = client.post("/verify", data={"file": (io.BytesIO(b"hello"), "x.pdf")}, content_type="multipart/form-data")
     assert refused.status_code == 422 and "file" in refused.get_json()["errors"]
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(app, trial_key):
+    """pyHanko runs asyncio.run() inside: where the thread already runs an event loop
+    (an async server worker; the browser tests' driver) it must still sign."""
+    import asyncio
+
+    key = pades.load_key(trial_key, PASSPHRASE)
+    with app.app_context():
+        from alliance_app.pdf.document import build_pdf, styles
+        from reportlab.platypus import Paragraph
+
+        content = build_pdf([Paragraph("协议", styles()["body"])], title="t", subject="s")
+
+    async def inside_a_loop():
+        signed = pades.sign(content, key, name="联盟")
+        return signed, pades.check(signed)
+
+    signed, checked = asyncio.run(inside_a_loop())
+    assert signed.startswith(content) and checked.valid and checked.signer == "安徽省新能源汽车动力电池回收利用产业联盟"

@@ -4,6 +4,9 @@ an incremental update that covers the whole file, and its validation.
 
 Knows nothing of agreements: callers give the bytes, the key's place and the
 name to sign with."""
+import asyncio
+import concurrent.futures
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -153,6 +156,23 @@ def create_self_signed(path: str | Path, passphrase: str, name: str, days: int =
     return certificate
 
 
+def _off_any_running_loop(function):
+    """pyHanko's synchronous calls run asyncio.run(), which refuses to start in
+    a thread whose event loop is already running (an async server worker, or a
+    test's browser driver): there, the call runs in a thread of its own."""
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(function, *args, **kwargs).result()
+
+    return call
+
+
+@_off_any_running_loop
 def sign(content: bytes, key: Key, *, name: str, reason: str | None = None, location: str | None = None,
          timestamp_url: str | None = None) -> bytes:
     """`content` with a PAdES signature appended (an incremental update: the
@@ -187,6 +207,7 @@ class Check:
     signed_at: datetime | None = None
 
 
+@_off_any_running_loop
 def check(content: bytes) -> Check:
     """Validate the (last) signature of `content` against its own certificate:
     this says whether the file is exactly what the key signed, not whether
