@@ -84,7 +84,7 @@ OPERATIONS = {
                                                  "201 400 401 403 404 409 422"),
     ("POST", "/invitations/{code}/registrations"): ("api_guests.invitation_registrations", "public",
                                                     "GuestRegistration", "Registration",
-                                                    "201 400 404 409 410 422 429"),
+                                                    "201 400 401 404 409 410 422 429"),
     ("POST", "/registrations/{registration_id}/substitute"): ("api_guests.substitute", "token", "Substitute",
                                                               "Registration", "201 400 401 403 404 409 422 429"),
     ("GET", "/agreements"): ("api_agreements.agreements", "token", None, "AgreementPage", "200 401 422"),

@@ -109,7 +109,7 @@ class EventInvitations(MethodView):
 class InvitationRegistrations(MethodView):
 
     @operation(access=anyone, body=GuestRegistrationSchema, response=RegistrationSchema, status=201,
-               keep_loaded=True, errors=(400, 404, 409, 410, 429),
+               keep_loaded=True, errors=(400, 401, 404, 409, 410, 429),
                location=lambda registration: url_for("api_registrations.event_registrations",
                                                      event_id=registration.event_id))
     def post(self, data, code):
