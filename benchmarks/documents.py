@@ -141,12 +141,16 @@ def child(db_path, which, runs):
         return data, count
 
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    statements.clear()
     t0 = time.perf_counter()
     data, count = build()
     first = time.perf_counter() - t0
-    statements.clear()
-    build()
-    per_build_statements = len(statements)
+    if which in ("badges", "sign_in"):  # big: the first build's statements (the font is no statement)
+        per_build_statements = len(statements)
+    else:
+        statements.clear()
+        build()
+        per_build_statements = len(statements)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()

@@ -156,7 +156,7 @@ def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: P
     # Name, organization and position, left of the QR code.
     text_w = qr_x - (x + PAD * mm)  # the quiet zone of the QR code stays free
     cursor = rule_y - 1.5 * mm
-    name, name_h = _fit(registration.name, text_w, NAME_TRIES, base, colors.black, "name", fitted)
+    name, name_h = _fit(registration.name, text_w, NAME_TRIES, base, colors.black, "name")  # each its own
     name.drawOn(canv, x + PAD * mm, cursor - name_h)
     cursor -= name_h + 1.2 * mm
     organization = registration.organization.name if registration.organization else ""
