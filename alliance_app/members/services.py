@@ -327,7 +327,7 @@ def directory_stamp() -> tuple:
     """What the public directory is made of, in one statement: the newest
     change to any organization (joining, leaving, a new name or tier all update
     its row) and how many there are (a deleted one lowers the count)."""
-    return tuple(db.session.execute(_DIRECTORY_STAMP).one())
+    return tuple(db.session.connection().execute(_DIRECTORY_STAMP).one())
 
 
 _DIRECTORY_STAMP = select(func.max(Organization.updated_at), func.count(Organization.id))  # built once
