@@ -3,10 +3,12 @@ from flask_babel import gettext as _
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from ...core.text import comparison_key
 from ...events.documents import when_text
+from ...pdf.fonts import cjk_font
 from ...pdf.document import FRAME_HEIGHT, FRAME_WIDTH, build_pdf, escape, para, styles
 from ...pdf.tables import GREEN, GRID, HEADER_BACKGROUND, TOTAL_BACKGROUND, table_style
 from ..labels import CATEGORY_LABELS
@@ -40,6 +42,7 @@ def by_organization(registrations) -> list[tuple[str | None, list]]:
 
 SIGN_IN_WIDTHS = [10 * mm, 30 * mm, 36 * mm, 26 * mm, 25 * mm, 43 * mm]  # 170 mm
 SIGNATURE_HEIGHT = 10 * mm  # room to sign
+CELL_SIZE = 9.5  # the font size of the cells, as the "cell" paragraph style
 SLACK = 2  # points kept free on each page, against rounding in reportlab's own layout
 
 
@@ -114,6 +117,14 @@ def sign_in_sheet_pdf(event, registrations, progress=None) -> bytes:
     header = [Paragraph(escape(text), centred_cell) for text in
               (_("No."), _("Name"), _("Position"), _("Category"), _("Mobile"), _("Signature"))]
     categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+    font = cjk_font().name
+
+    def one_line_or_para(text, column):
+        text = text or ""
+        if "\n" not in text and stringWidth(text, font, CELL_SIZE) <= SIGN_IN_WIDTHS[column] - 8:
+            return text  # a Table draws a string as it is: nothing to escape, nothing to wrap
+        return para(text, cell)
+
     rows, headings = [], set()
     number = 0
     for organization, members in by_organization(registrations):
@@ -122,8 +133,10 @@ def sign_in_sheet_pdf(event, registrations, progress=None) -> bytes:
         rows.append([para(heading, group_style), "", "", "", "", ""])
         for registration in members:
             number += 1
-            # One-line cells are plain text in the table's font: only names and positions wrap.
-            rows.append([str(number), para(registration.name, cell), para(registration.position, cell),
+            # One-line cells are plain text in the table's font: only names and positions too long
+            # for their column become wrapping paragraphs.
+            rows.append([str(number), one_line_or_para(registration.name, 1),
+                         one_line_or_para(registration.position, 2),
                          categories.get(registration.category, str(registration.category)),
                          registration.masked_mobile, ""])
 
@@ -133,7 +146,7 @@ def sign_in_sheet_pdf(event, registrations, progress=None) -> bytes:
             ("TEXTCOLOR", (0, 0), (-1, 0), GREEN),
             ("GRID", (0, 0), (-1, -1), 0.4, GRID),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("FONTSIZE", (0, 1), (-1, -1), 9.5), ("LEADING", (0, 1), (-1, -1), 13.5),
+            ("FONTSIZE", (0, 1), (-1, -1), CELL_SIZE), ("LEADING", (0, 1), (-1, -1), 13.5),
             ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (4, -1), "CENTER"),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
