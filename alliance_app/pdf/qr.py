@@ -18,11 +18,12 @@ _DARK_RUN = re.compile(rb"\x01+")
 _DARK = bytes.maketrans(bytes(range(256)), bytes([1] + [0] * 255))  # image byte 0 (black) → module 1
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def qr_matrix(value: str) -> tuple[bytes, ...]:
     """The modules of `value`'s QR code (error correction M, smallest version),
     one bytes row per line from the top, 1 for a dark module. Cached: a badge
-    asks for its code's size, quiet zone and drawing, and encodes it once."""
+    asks for its code's size, quiet zone and drawing and encodes it once; a
+    document printing one code on every page (a footer) encodes it once too."""
     code = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level=QR_LEVEL)
     image = code.to_image(scale=1, add_quiet_zones=False)  # 0 = dark, 255 = light, one byte a module
     modules = bytes(memoryview(image).cast("B")).translate(_DARK)
