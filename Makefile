@@ -14,7 +14,10 @@ WORKERS ?= $(or $(WEB_CONCURRENCY),2)
 
 run: $(VENV)/.installed $(MO_FILES) instance/config.py
 	$(FLASK) db upgrade
-	@if $(FLASK) db-is-empty; then $(FLASK) demo-data; fi
+	@# A self-signed trial key, so that the demo's signed agreements carry a digital signature.
+	$(FLASK) signing-key create --if-missing
+	@# The demo's printed agreements carry this address in their verification QR codes.
+	@if $(FLASK) db-is-empty; then ALLIANCE_BASE_URL=http://$(HOST):$(PORT) $(FLASK) demo-data; fi
 	@echo ""
 	@echo "  Alliance app: http://$(HOST):$(PORT)/"
 	@echo "  Demo login:   admin@example.org / alliance-demo  (also staff@example.org, member@example.org)"

@@ -91,6 +91,59 @@ def init_app(app: Flask) -> None:
         for line in summary:
             click.echo(line)
 
+    @app.cli.group("signing-key")
+    def signing_key_group():
+        """The key that digitally signs archived agreements (PAdES)."""
+
+    @signing_key_group.command("create")
+    @click.option("--if-missing", is_flag=True, help="Do nothing when a key is there already (make run).")
+    @click.option("--force", is_flag=True, help="Replace an existing key.")
+    @click.option("--days", default=365, show_default=True, help="How long the certificate is valid.")
+    def signing_key_create_command(if_missing, force, days):
+        """Make a SELF-SIGNED key and certificate for trials, at SIGNING_KEY_PATH
+        (default instance/signing-key.p12). Without SIGNING_KEY_PASSPHRASE a random
+        passphrase is made and added to the instance's config.py."""
+        import secrets as _secrets
+        from pathlib import Path
+
+        from .agreements.signing import key_path
+        from .pdf.pades import create_self_signed
+
+        path = key_path()
+        if path.exists() and not force:
+            if if_missing:
+                return
+            _fail(f"{path} exists already; --force replaces it (archives signed with it stay valid).")
+        passphrase = app.config.get("SIGNING_KEY_PASSPHRASE")
+        if not passphrase:
+            passphrase = _secrets.token_urlsafe(24)
+            config = Path(app.instance_path) / "config.py"
+            with config.open("a", encoding="utf-8") as out:
+                out.write(f"# Added by `flask signing-key create`: the passphrase of {path.name}.\n"
+                          f"SIGNING_KEY_PASSPHRASE = {passphrase!r}\n")
+            click.echo(f"Added SIGNING_KEY_PASSPHRASE to {config}.")
+        certificate = create_self_signed(path, passphrase, app.config["SIGNING_NAME"], days=days)
+        click.echo(f"Wrote {path}: a SELF-SIGNED certificate for {app.config['SIGNING_NAME']}, valid until "
+                   f"{certificate.not_valid_after_utc:%Y-%m-%d}.")
+        click.echo("It is for trials: PDF readers show its signatures as \"signed, signer not trusted\". In "
+                   "production set SIGNING_KEY_PATH and SIGNING_KEY_PASSPHRASE to the alliance's certificate "
+                   "from a certification authority.")
+
+    @signing_key_group.command("sign-waiting")
+    def signing_key_sign_waiting_command():
+        """Sign the archived agreements that wait for their digital signature (no
+        key, or a key that could not be used, when they were archived)."""
+        from .agreements.archive import folder, read
+        from .agreements.signing import sign_all_waiting, status
+
+        state = status()
+        if state["key"] in ("none", "broken"):
+            _fail(state["problem"] or "No signing key: set SIGNING_KEY_PATH or run `flask signing-key create`.")
+        done, waiting = sign_all_waiting(read, folder)
+        click.echo(f"Signed {done} archived PDFs (common copies and parties' originals); {waiting} still wait.")
+        if waiting:
+            sys.exit(1)
+
     @app.cli.command("db-is-empty")
     def db_is_empty_command():
         """Exit 0 when no user exists yet (used by `make run`)."""

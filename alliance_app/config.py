@@ -88,6 +88,12 @@ DUPLICATE_LOOKUP_WINDOW_S = 3600
 # membership applications, per address.
 APPLICATION_LIMIT = 5
 APPLICATION_WINDOW_S = 3600
+# guest invitation links that do not exist, per address (the codes are unguessable; this stops trying);
+INVITATION_LOOKUP_LIMIT = 10
+INVITATION_LOOKUP_WINDOW_S = 3600
+# registrations sent through an event's public form, per address.
+PUBLIC_REGISTRATION_LIMIT = 20
+PUBLIC_REGISTRATION_WINDOW_S = 3600
 # "Forgot your password?" requests, per address and per email (whether or not it has an account).
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3
@@ -149,3 +155,16 @@ FOLLOWUP_PLAUSIBLE_FACTOR = 1.5
 FOLLOWUP_FILES_PATH = None  # None: instance/followup/ (outside the web root, like the database)
 # Signed agreements' PDFs as issued (issue 17); None: instance/agreement-archive/, outside the web root.
 AGREEMENT_ARCHIVE_PATH = None
+# PAdES signature of the archived agreements (agreements/signing.py): a PKCS#12 file (None:
+# instance/signing-key.p12 when it exists; `flask signing-key create` makes a self-signed one for
+# trials) and its passphrase; without a usable key archives stay unsigned and wait, and the
+# dashboard says so. A timestamp authority (RFC 3161 URL) is asked when set.
+SIGNING_KEY_PATH = None
+SIGNING_KEY_PASSPHRASE = None
+SIGNING_TIMESTAMP_URL = None
+SIGNING_NAME = "安徽省新能源汽车动力电池回收利用产业联盟"  # who signs: the alliance
+# The public verification page (/verify/<code>): lookups per address and window, and the
+# largest PDF one may upload there to compare with the archive.
+VERIFY_LOOKUP_LIMIT = 60
+VERIFY_LOOKUP_WINDOW_S = 600
+VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024

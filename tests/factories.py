@@ -153,6 +153,15 @@ def question(event, key="note", **fields):
     return row
 
 
+def invitation(event, actor, **fields):
+    """An invitation of one expert to the event."""
+    from alliance_app.registrations.invitations import create_invitation
+
+    row = create_invitation(event, {"category": "expert", **fields}, actor)
+    db.session.commit()
+    return row
+
+
 # A 1×1 PNG, as a phone's photo would be sniffed.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000001649444154789c63646860606060"
                     "606260606060600000062a0084e6d12d3c0000000049454e44ae426082")

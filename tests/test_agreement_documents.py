@@ -43,13 +43,14 @@ def page_picture(data: bytes, page: int, dpi: int = 30):
 
 
 def watermark_pixels(marked: bytes, clean: bytes, page: int) -> dict:
-    """What a reader sees on the marked copy that the clean one lacks, below
-    the top margin (where the mark's words are printed small): how many
+    """What a reader sees on the marked copy that the clean one lacks, between
+    the margins (where the mark's words are printed small): how many
     pixels, the darkest of them, and whether they run diagonally."""
     a, b = page_picture(marked, page), page_picture(clean, page)
     width, height = a.size
     top = int(height * 15 / 297)
-    diff = [(x, y, a.getpixel((x, y))) for y in range(top, height) for x in range(width)
+    bottom = int(height * (297 - 22) / 297)  # the footer's verification lines say 草稿 / DRAFT in words too
+    diff = [(x, y, a.getpixel((x, y))) for y in range(top, bottom) for x in range(width)
             if b.getpixel((x, y)) >= 250 and a.getpixel((x, y)) < 250]
     if not diff:
         return {"count": 0, "darkest": None, "diagonal": False}

@@ -2,6 +2,8 @@
 URL, method, endpoint name, who may call it without a token, its body and answer
 schemas and the statuses it documents stay as they are, whatever the code that
 declares them. A change here is a change of the API: make it on purpose."""
+import re
+
 import pytest
 
 # (method, path under /api/v1): (endpoint, "public" or "token", body schema, answer schema, statuses)
@@ -55,6 +57,9 @@ OPERATIONS = {
                                                "200 401 403 404 422"),
     ("PUT", "/sessions/{session_id}/rostrum"): ("api_protocol.rostrum", "token", "RostrumWrite", "Rostrum",
                                                "200 400 401 403 404 422"),
+    ("GET", "/sessions/{session_id}/seats"): ("api_protocol.seats", "token", None, "Seats", "200 401 403 404"),
+    ("POST", "/sessions/{session_id}/seats"): ("api_protocol.seats", "token", "SeatsWrite", "Seats",
+                                              "200 400 401 403 404 409 422"),
     ("POST", "/people"): ("api_events.people", "token", "PersonCreate", "Person", "201 400 401 403 422"),
     ("GET", "/people/{person_id}"): ("api_events.person", "token", None, "Person", "200 401 403 404"),
     ("PATCH", "/people/{person_id}"): ("api_events.person", "token", "PersonWrite", "Person",
@@ -75,6 +80,13 @@ OPERATIONS = {
     ("PATCH", "/questions/{question_id}"): ("api_questions.question", "token", "QuestionWrite", "Question",
                                            "200 400 401 403 404 422"),
     ("DELETE", "/questions/{question_id}"): ("api_questions.question", "token", None, None, "204 401 403 404"),
+    ("POST", "/events/{event_id}/invitations"): ("api_guests.invitations", "token", "InvitationCreate", "Invitation",
+                                                 "201 400 401 403 404 409 422"),
+    ("POST", "/invitations/{code}/registrations"): ("api_guests.invitation_registrations", "public",
+                                                    "GuestRegistration", "Registration",
+                                                    "201 400 404 409 410 422 429"),
+    ("POST", "/registrations/{registration_id}/substitute"): ("api_guests.substitute", "token", "Substitute",
+                                                              "Registration", "201 400 401 403 404 409 422 429"),
     ("GET", "/agreements"): ("api_agreements.agreements", "token", None, "AgreementPage", "200 401 422"),
     ("POST", "/agreements"): ("api_agreements.agreements", "token", "AgreementCreate", "AgreementDetail",
                               "201 400 401 403 422"),
@@ -90,6 +102,10 @@ OPERATIONS = {
                                                   "200 400 401 403 404 409 422"),
     ("GET", "/agreements/{agreement_id}/pdf"): ("api_agreements.pdf", "token", None, "application/pdf",
                                                 "200 401 403 404"),
+    ("PUT", "/agreements/{agreement_id}/signing-record"): ("api_agreements.signing_record", "token", "SigningRecord",
+                                                           "AgreementDetail", "200 400 401 403 404 409 422"),
+    ("GET", "/agreements/{agreement_id}/originals/{organization_id}/pdf"): (
+        "api_agreements.original_pdf", "token", None, "application/pdf", "200 401 403 404"),
     ("GET", "/events/{event_id}/totals"): ("api_totals.event_totals", "token", None, "Totals", "200 401 404"),
     ("GET", "/years/{year}/totals"): ("api_totals.year_totals", "token", None, "YearTotals", "200 401 404"),
     ("GET", "/messages"): ("api_messages.messages", "token", None, "MessagePage", "200 401 403 422"),
@@ -106,6 +122,9 @@ OPERATIONS = {
                                                          "InvoiceDetailsWrite", "InvoiceDetails",
                                                          "200 400 401 403 404 422"),
     ("GET", "/years/{year}/dues"): ("api_finance.dues", "token", None, "DuesYear", "200 401 403 404"),
+    ("GET", "/events/{event_id}/fees"): ("api_finance.event_fees", "token", None, "EventFees", "200 401 404"),
+    ("PUT", "/events/{event_id}/fees"): ("api_finance.event_fees", "token", "EventFeesWrite", "EventFees",
+                                         "200 400 401 403 404 422"),
     ("GET", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", None, "Report[]",
                                                     "200 401 403 404"),
     ("POST", "/agreements/{agreement_id}/reports"): ("api_followup.agreement_reports", "token", "ReportCreate",
@@ -118,6 +137,12 @@ OPERATIONS = {
                                               "200 401 404"),
     ("GET", "/years/{year}/follow-up"): ("api_followup.year_follow_up", "token", None, "FollowUp",
                                          "200 401 404"),
+    ("GET", "/verify/{code}"): ("api_verify.verification", "public", None, "Verification", "200 401 404 429"),
+    ("POST", "/verify"): ("api_verify.compare", "public", None, "Comparison", "200 401 404 413 422 429"),
+    # the same answers at the public page's own addresses, outside /api/v1
+    ("GET", "site:/verify/{code}.json"): ("api_verify_public.verification", "public", None, "Verification",
+                                          "200 401 404 429"),
+    ("POST", "site:/verify"): ("api_verify_public.compare", "public", None, "Comparison", "200 401 404 413 422 429"),
 }
 
 PUBLIC = [{}, {"bearerAuth": []}]
@@ -142,13 +167,18 @@ def _described(operation: dict) -> tuple:
             " ".join(statuses))
 
 
+def _key(path: str) -> str:
+    """Operations under /api/v1 by their path without it; the few outside it as site:<path>."""
+    return path.removeprefix("/api/v1") if path.startswith("/api/v1/") else f"site:{path}"
+
+
 @pytest.fixture(scope="module")
 def document_and_endpoints(shared_app):
     document = shared_app.test_client().get("/api/v1/openapi.json").get_json()
     endpoints = {}
     for rule in shared_app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+        if rule.endpoint.startswith("api_") and rule.endpoint != "api.openapi_json":
+            path = _key(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 endpoints[method, path] = rule.endpoint
     return document, endpoints
@@ -156,7 +186,7 @@ def document_and_endpoints(shared_app):
 
 def test_the_document_lists_the_same_operations(document_and_endpoints):
     document, endpoints = document_and_endpoints
-    documented = {(method.upper(), path.removeprefix("/api/v1")) for path, operations in document["paths"].items()
+    documented = {(method.upper(), _key(path)) for path, operations in document["paths"].items()
                   for method in operations if method != "parameters"}
     assert documented == set(OPERATIONS) == set(endpoints)
 
@@ -165,5 +195,6 @@ def test_the_document_lists_the_same_operations(document_and_endpoints):
 def test_each_operation_keeps_its_contract(document_and_endpoints, key):
     document, endpoints = document_and_endpoints
     method, path = key
-    operation = document["paths"]["/api/v1" + path][method.lower()]
+    operation = document["paths"][path.removeprefix("site:") if path.startswith("site:") else "/api/v1" + path][
+        method.lower()]
     assert (endpoints[key], *_described(operation)) == OPERATIONS[key]

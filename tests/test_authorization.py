@@ -141,11 +141,15 @@ def _url(people, url_template):
         "registration_id": people.registration_a.id,
         "ticket_code": people.registration_a.ticket_code,
         "agreement_id": people.agreement.id,
+        "verification_code": people.agreement.verification_code,
     }
     if any(f"{{{name}}}" in url_template for name in ("bill_id", "payment_id", "invoice_request_id")):
         values.update(factories.finance_rows(people))  # alliance_app/finance's rows
     if "{question_id}" in url_template:  # a question of the open meeting
         values["question_id"] = factories.question(people.meeting.event).id
+    if "{invitation_code}" in url_template or "{invitation_id}" in url_template:  # a guest invitation
+        invitation = factories.invitation(people.meeting.event, people.staff)
+        values.update(invitation_code=invitation.code, invitation_id=invitation.id)
     if "{job_id}" in url_template:  # a document the worker built for the secretariat
         values["job_id"] = factories.document_job(people.meeting.event, people.staff).id
     if any(f"{{{name}}}" in url_template for name in ("signed_agreement_id", "report_id", "attachment_id")):
@@ -189,6 +193,8 @@ NOT_A_MEMBER_OWN = {
     ("members.my_organization", "GET"): 302,
     ("members.organization_detail", "GET"): 302,  # to the application's page
     ("api_me.me", "GET"): 200,
+    # Refused before the batch is looked up (a member gets "not found" for a batch not its own).
+    ("registrations.receipt_commit", "POST"): 403,
 }
 
 

@@ -74,12 +74,18 @@ def test_create_token_for_an_unknown_user_fails_clearly(cli, db):
 def test_demo_data_is_safe_to_run_twice(cli, db, client):
     first = cli.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
+    from alliance_app.finance.models import Bill, BillKind
+
+    def fee_bills():
+        return db.session.scalar(select(func.count()).select_from(Bill).where(Bill.kind == BillKind.event_fee))
+
+    assert "Conference fees for" in first.output and fee_bills() > 0  # next year's meeting charges its delegates
     counts = (db.session.scalar(select(func.count()).select_from(Organization)),
-              db.session.scalar(select(func.count()).select_from(User)))
+              db.session.scalar(select(func.count()).select_from(User)), fee_bills())
     second = cli.invoke(args=["demo-data"])
     assert second.exit_code == 0
     assert counts == (db.session.scalar(select(func.count()).select_from(Organization)),
-                      db.session.scalar(select(func.count()).select_from(User)))
+                      db.session.scalar(select(func.count()).select_from(User)), fee_bills())
     assert db.session.scalar(select(Organization).where(Organization.name == "安徽巡鹰新能源集团有限公司"))
     assert db.session.scalar(select(Organization).where(Organization.name == "合肥工业大学"))
     from alliance_app.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
@@ -92,3 +98,19 @@ def test_db_is_empty_tells_make_run_whether_to_load_the_demo(cli, db):
     assert cli.invoke(args=["db-is-empty"]).exit_code == 0
     factories.user()
     assert cli.invoke(args=["db-is-empty"]).exit_code == 1
+
+
+def test_demo_follow_up_shows_landed_rate_invested_and_the_overdue_partner(cli, db, client):
+    """`make run` loads the demo: its follow-up page has figures to show half a year on."""
+    assert cli.invoke(args=["demo-data"]).exit_code == 0
+    from alliance_app.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
+
+    client.post("/login", data={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    page = client.get("/admin/follow-up").get_data(as_text=True)
+    # 16 tracked projects (the university's undisclosed agreement is not), 12 landed by accepted reports.
+    assert 'data-figure="landed_rate_count">75.00%' in page
+    assert 'data-figure="landed_rate_value">86.84%' in page
+    assert 'data-figure="invested_total">1,110,000,000.00' in page
+    assert page.count("逾期未报") == 1 and "再生资源利用合作协议" in page  # 铜陵: no report
+    assert 'data-split="elsewhere"' in page
+    assert client.get("/admin/follow-up/progress.pdf").data[:4] == b"%PDF"

@@ -159,11 +159,12 @@ def test_xlsx_has_a_sheet_per_breakdown_with_numeric_amounts(app, ceremony):
         figures, signed = inputs(ceremony)
         data = documents.signing_report_xlsx(ceremony, figures, signed)
         names = [gettext("Overview"), gettext("Sectors"), gettext("Kinds"),
-                 flask_babel.pgettext("sheet", "Organizations"), gettext("Tiers"), gettext("Signing list")]
+                 flask_babel.pgettext("sheet", "Organizations"), gettext("Tiers"), gettext("Signing list"),
+                 gettext("Documents")]
         undisclosed, total_label = gettext("Not disclosed"), gettext("Total")
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == names
-    overview, sectors, kinds, organizations, tiers, signing = workbook.worksheets
+    overview, sectors, kinds, organizations, tiers, signing, documents_sheet = workbook.worksheets
 
     totals_row = {row[0]: row[1] for row in overview.iter_rows(min_row=2, values_only=True)}
     total_cell = next(row[1] for row in overview.iter_rows(min_row=2) if row[1].value == 1168000000)
@@ -196,13 +197,21 @@ def test_xlsx_has_a_sheet_per_breakdown_with_numeric_amounts(app, ceremony):
     assert listed[0][11].is_date
     assert len(header) == 12
 
+    # Kind of document × place of signing (all at the ceremony here): the cells, then each split's totals.
+    cells = list(documents_sheet.iter_rows(min_row=2, values_only=True))
+    assert len(cells) == 6 + 3 + 2
+    assert sum(row[3] for row in cells[:6]) == sum(row[3] for row in cells[6:9]) == 1168000000
+    assert cells[-2][2:] == (3, 1168000000) and cells[-1][2:] == (0, 0)
+    assert documents_sheet.cell(row=2, column=4).number_format == '#,##0.00"元"'
+
 
 def test_xlsx_in_english_has_english_sheets_and_a_cny_format(app, ceremony):
     with language(app, "en"):
         figures, signed = inputs(ceremony)
         data = documents.signing_report_xlsx(ceremony, figures, signed)
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Overview", "Sectors", "Kinds", "Organizations", "Tiers", "Signing list"]
+    assert workbook.sheetnames == ["Overview", "Sectors", "Kinds", "Organizations", "Tiers", "Signing list",
+                                   "Documents"]
     sectors = workbook["Sectors"]
     assert [c.value for c in sectors[1]][:3] == ["Sector", "Number of agreements", "Apportioned value"]
     assert sectors.cell(row=2, column=1).value == "Aftermarket"
@@ -236,7 +245,7 @@ def test_xlsx_of_an_event_without_agreements(app, people):
         figures, signed = inputs(event)
         data = documents.signing_report_xlsx(event, figures, signed)
     workbook = load_workbook(io.BytesIO(data))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7
     sectors = workbook.worksheets[1]
     assert list(sectors.iter_rows(min_row=2, values_only=True))[-1][2:4] == (0, None)
     assert workbook.worksheets[5].max_row == 1  # the header only

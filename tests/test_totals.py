@@ -70,6 +70,7 @@ def money(fen: int) -> Decimal:
 def make(actor, event, pool, spec, title="协议"):
     """Create one agreement through the services and take it to the status of `spec`."""
     data = {"title": title, "kind": spec["kind"].value, "sectors": [s.value for s in spec["sectors"]],
+            "document_kind": spec.get("document_kind"), "signing_venue": spec.get("signing_venue", "ceremony"),
             "event_id": event.id, "amount_disclosed": spec["disclosed"], "currency": spec["currency"],
             "parties": [{"organization_id": pool[index].id} for index in spec["parties"]]}
     if spec["disclosed"]:
@@ -90,9 +91,20 @@ def make(actor, event, pool, spec, title="协议"):
 
 
 def spec(fen=100_00, currency="CNY", rate_micro=10**6, disclosed=True, sectors=(Sector.recycling,),
-         kind=AgreementKind.strategic_cooperation, status="signed", parties=(0, 1)):
+         kind=AgreementKind.strategic_cooperation, status="signed", parties=(0, 1), document_kind=None,
+         signing_venue="ceremony"):
     return {"fen": fen, "currency": currency, "rate_micro": rate_micro, "disclosed": disclosed,
-            "sectors": list(sectors), "kind": kind, "status": status, "parties": list(parties)}
+            "sectors": list(sectors), "kind": kind, "status": status, "parties": list(parties),
+            "document_kind": document_kind, "signing_venue": signing_venue}
+
+
+# How provincial reports count an agreement whose document kind is not chosen (written
+# out here, not read from the app's mapping).
+DOCUMENT_KIND_BY_KIND = {"strategic_cooperation": "strategic_cooperation", "investment": "contract",
+                         "procurement": "contract", "business_cooperation": "agreement",
+                         "research_cooperation": "agreement", "other": "agreement"}
+DOCUMENT_KINDS = ("contract", "agreement", "strategic_cooperation")
+VENUES = ("ceremony", "elsewhere")
 
 
 # --- the independent computation ------------------------------------------------------------------
@@ -127,7 +139,19 @@ def expected_totals(specs, agreements, pool) -> dict:
                 agreements_of_tier.add(agreement.id)
                 orgs_of_tier.add(org.id)
 
+    cells = {(k, v): [0, 0] for k in DOCUMENT_KINDS for v in VENUES}
+    for s, _agreement, fen in signed:
+        cell = cells[s["document_kind"] or DOCUMENT_KIND_BY_KIND[s["kind"].value], s["signing_venue"]]
+        cell[0] += 1
+        cell[1] += fen or 0
+
     return {
+        "by_document_and_venue": [{"document_kind": k, "signing_venue": v, "count": cells[k, v][0],
+                                   "amount": money(cells[k, v][1])} for k in DOCUMENT_KINDS for v in VENUES],
+        "by_document_kind": [{"document_kind": k, "count": sum(cells[k, v][0] for v in VENUES),
+                              "amount": money(sum(cells[k, v][1] for v in VENUES))} for k in DOCUMENT_KINDS],
+        "by_signing_venue": [{"signing_venue": v, "count": sum(cells[k, v][0] for k in DOCUMENT_KINDS),
+                              "amount": money(sum(cells[k, v][1] for k in DOCUMENT_KINDS))} for v in VENUES],
         "signed_total": money(sum(fen or 0 for _s, _a, fen in signed)),
         "signed_count": len(signed),
         "undisclosed_count": sum(1 for s, _a, _f in signed if not s["disclosed"]),
@@ -146,7 +170,7 @@ def expected_totals(specs, agreements, pool) -> dict:
 
 def assert_totals_match(figures: dict, expected: dict) -> None:
     for key in ("signed_total", "signed_count", "undisclosed_count", "pipeline_total", "pipeline_count",
-                "counterparty_count", "by_sector"):
+                "counterparty_count", "by_sector", "by_document_kind", "by_signing_venue", "by_document_and_venue"):
         assert figures[key] == expected[key], key
     assert figures["currency"] == "CNY"
     assert {row["id"] for row in figures["undisclosed"]} == expected["undisclosed_ids"]
@@ -196,6 +220,8 @@ agreement_specs = st.fixed_dictionaries({
     "sectors": st.one_of(st.lists(st.sampled_from(list(Sector)[:3]), min_size=1, max_size=3, unique=True),
                          st.lists(st.sampled_from(list(Sector)), min_size=1, max_size=3, unique=True)),
     "kind": st.sampled_from(list(AgreementKind)),
+    "document_kind": st.sampled_from([None, None, "contract", "agreement", "strategic_cooperation"]),
+    "signing_venue": st.sampled_from(["ceremony", "ceremony", "elsewhere"]),
     "status": st.sampled_from(["draft", "ready", "ready", "signed", "signed", "signed", "signed", "signed",
                                "voided_draft", "voided_ready", "voided_signed", "voided_signed"]),
     "parties": st.lists(st.integers(min_value=0, max_value=POOL_SIZE - 1), min_size=2, max_size=4, unique=True),
@@ -237,7 +263,15 @@ def test_an_event_without_agreements_has_zeros(cast, db):
     assert figures == {"currency": "CNY", "signed_total": Decimal("0.00"), "signed_count": 0,
                        "counterparty_count": 0, "undisclosed_count": 0, "undisclosed": [],
                        "pipeline_total": Decimal("0.00"), "pipeline_count": 0, "by_sector": [], "by_kind": [],
-                       "by_organization": [], "by_tier": []}
+                       "by_organization": [], "by_tier": [],
+                       # every kind of document and place is listed, at zero, so a report's table keeps its rows
+                       "by_document_kind": [{"document_kind": k, "count": 0, "amount": Decimal(0)}
+                                            for k in ("contract", "agreement", "strategic_cooperation")],
+                       "by_signing_venue": [{"signing_venue": v, "count": 0, "amount": Decimal(0)}
+                                            for v in ("ceremony", "elsewhere")],
+                       "by_document_and_venue": [
+                           {"document_kind": k, "signing_venue": v, "count": 0, "amount": Decimal(0)}
+                           for k in ("contract", "agreement", "strategic_cooperation") for v in ("ceremony", "elsewhere")]}
 
 
 def test_only_undisclosed_agreements_are_counted_not_summed(cast, db):

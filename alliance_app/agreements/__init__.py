@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("agreements", __name__)
 
-from . import views  # noqa: E402,F401
+from . import verify_views, views  # noqa: E402,F401

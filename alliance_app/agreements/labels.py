@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from .models import AgreementKind, AgreementStatus, Sector
+from .models import AgreementKind, AgreementStatus, DocumentKind, Sector, SigningVenue
 
 KIND_LABELS = {
     AgreementKind.strategic_cooperation: _l("Strategic cooperation"),
@@ -9,6 +9,17 @@ KIND_LABELS = {
     AgreementKind.procurement: _l("Procurement"),
     AgreementKind.research_cooperation: _l("Research cooperation"),
     AgreementKind.other: _l("Other"),
+}
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.contract: _l("Contract (合同)"),
+    DocumentKind.agreement: _l("Agreement (协议)"),
+    DocumentKind.strategic_cooperation: _l("Strategic cooperation (战略合作)"),
+}
+
+VENUE_LABELS = {
+    SigningVenue.ceremony: _l("At the signing ceremony (集中签约)"),
+    SigningVenue.elsewhere: _l("Elsewhere during the event (场外签约)"),
 }
 
 SECTOR_LABELS = {

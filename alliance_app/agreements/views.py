@@ -18,13 +18,15 @@ from ..core.permissions import load_for, login_required, member_required, secret
 from ..core.security import is_safe_next
 from ..core.params import query_int, paginate
 from . import bp, services
-from .archive import issued_pdf
-from .printing import CEREMONY_PACK
-from .forms import AgreementForm, VoidForm
-from .labels import KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
+from .archive import issued_original_pdf, issued_pdf
+from .documents import originals_pdf
+from .documents.wording import original_texts, party_letter
+from .printing import CEREMONY_ORIGINALS, CEREMONY_PACK
+from .forms import AgreementForm, SigningRecordForm, VoidForm
+from .labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS, VENUE_LABELS
 from .models import Agreement, AgreementParty, AgreementStatus
 
-LABELS = dict(kinds=KIND_LABELS, sectors=SECTOR_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS)
+LABELS = dict(kinds=KIND_LABELS, document_kinds=DOCUMENT_KIND_LABELS, venues=VENUE_LABELS, sectors=SECTOR_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_COLOURS)
 
 
 def _prepare(form: AgreementForm) -> AgreementForm:
@@ -42,7 +44,7 @@ def _prepare(form: AgreementForm) -> AgreementForm:
 
 
 def _data(form: AgreementForm, with_clauses: bool) -> dict:
-    data = {name: form[name].data for name in ("title", "kind", "sectors", "place", "term_start", "term_end",
+    data = {name: form[name].data for name in ("title", "kind", "document_kind", "signing_venue", "sectors", "place", "term_start", "term_end",
                                                "preamble", "notes", "amount", "currency", "fx_rate_to_cny",
                                                "amount_disclosed", "ceremony_order")}
     data["event_id"] = form.event_id.data or None
@@ -112,7 +114,9 @@ def create():
 
 def _initial(agreement: Agreement) -> dict:
     return {
-        "title": agreement.title, "kind": agreement.kind.value, "sectors": [s.value for s in agreement.sectors],
+        "title": agreement.title, "kind": agreement.kind.value,
+        "document_kind": agreement.document_kind.value if agreement.document_kind else "",
+        "signing_venue": agreement.signing_venue.value, "sectors": [s.value for s in agreement.sectors],
         "event_id": str(agreement.event_id or ""), "agenda_item_id": str(agreement.agenda_item_id or ""),
         "ceremony_order": agreement.ceremony_order, "place": agreement.place, "term_start": agreement.term_start,
         "term_end": agreement.term_end, "amount_disclosed": agreement.amount_disclosed,
@@ -213,6 +217,132 @@ def pdf(agreement_id):
                              "application/pdf", fallback=f"agreement-{agreement.number}.pdf", inline=True)
 
 
+@bp.route("/agreements/<int:agreement_id>/originals/<int:organization_id>.pdf")
+@login_required
+def original_pdf(agreement_id, organization_id):
+    """One party's original (正本): the secretariat any, a member its own party's."""
+    agreement = _agreement(agreement_id)
+    party = next((p for p in agreement.parties if p.organization_id == organization_id), None)
+    if party is None:
+        abort(404)
+    if not current_user.is_secretariat and organization_id != current_user.member_organization_id:
+        abort(403)
+    content = issued_original_pdf(agreement, party)
+    db.session.commit()  # an original of an agreement signed before originals existed is archived now
+    return download_response(content, f"{agreement.number} {agreement.title} {original_texts(party)[0]}.pdf",
+                             "application/pdf", inline=True,
+                             fallback=f"agreement-{agreement.number}-original-{party_letter(party.position)}.pdf")
+
+
+@bp.route("/agreements/<int:agreement_id>/originals.pdf")
+@secretariat_required
+def originals(agreement_id):
+    """Every party's original in one file, to print at the ceremony."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    return download_response(originals_pdf(agreement), f"{agreement.number} {agreement.title} "
+                             + _("originals") + ".pdf", "application/pdf", inline=True,
+                             fallback=f"agreement-{agreement.number}-originals.pdf")
+
+
+@bp.route("/admin/agreements/<int:agreement_id>/signing", methods=["GET", "POST"])
+@secretariat_required
+def signing_record(agreement_id):
+    """Who signs for each party, the witness leaders and the signing assistants,
+    recorded at the ceremony (and signed from here when the agreement is ready)."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    back = request.values.get("back", "")
+    back = back if is_safe_next(back) else ""
+    if not agreement.is_editable:
+        flash(_("The signing record of a signed or void agreement cannot be changed."), "warning")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    candidates = services.signing_participants(agreement)
+    form = SigningRecordForm(data=_record_initial(agreement, candidates)) if request.method == "GET" \
+        else SigningRecordForm()
+    _prepare_record(form, agreement, candidates)
+    if form.validate_on_submit():
+        try:
+            services.set_signing_record(agreement, _record_data(form, agreement), current_user)
+            if form.sign.data:
+                services.sign(agreement, current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            agreement = db.session.get(Agreement, agreement_id)
+            _put_record_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(number)s is signed.", number=agreement.number) if form.sign.data
+                  else _("The signing record has been saved."), "success")
+            return redirect(back or url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/signing_record.html", form=form, agreement=agreement, back=back,
+                           candidates=candidates, **LABELS), 422 if request.method == "POST" else 200
+
+
+def _record_initial(agreement: Agreement, candidates) -> dict:
+    """The record so far; a party without a signer gets the agenda's signatory of its organization."""
+    def suggested(party):
+        return next((str(p.id) for p in candidates if p.organization_id == party.organization_id), "")
+
+    return {
+        "signers": [{"person_id": "" if p.signatory_name else suggested(p), "name": p.signatory_name,
+                     "title": p.signatory_title} for p in agreement.parties],
+        "witnesses": [{"name": w.name, "title": w.title} for w in agreement.witnesses] + [{}] * 2,
+        "assistants": [{"name": a.name, "title": a.title, "organization_id": str(a.organization_id or "")}
+                       for a in agreement.assistants] + [{}] * 2,
+    }
+
+
+def _prepare_record(form, agreement: Agreement, candidates) -> None:
+    people = [SelectChoice("", _("— typed below —"))] + [
+        SelectChoice(str(p.id), f"{p.name}（{p.title}）" if p.title else p.name) for p in candidates]
+    parties = [SelectChoice("", "—")] + [SelectChoice(str(p.organization_id), f"{p.role_label} {p.printed_name}")
+                                         for p in agreement.parties]
+    while len(form.signers) < len(agreement.parties):
+        form.signers.append_entry()
+    while len(form.signers) > len(agreement.parties):  # a row per party, whatever was posted
+        form.signers.pop_entry()
+    for row, party in zip(form.signers, agreement.parties):
+        row.person_id.choices = people
+        row.party = party
+    for row in form.assistants:
+        row.organization_id.choices = parties
+
+
+def _record_data(form, agreement: Agreement) -> dict:
+    """Rows left empty are no one; a party's row with a name (or a chosen participant) is its signer."""
+    signers = []
+    for row, party in zip(form.signers, agreement.parties):
+        if _filled(row, "name", "title", "person_id"):
+            signers.append({"organization_id": party.organization_id, "person_id": row["person_id"].data or None,
+                            "name": row["name"].data, "title": row["title"].data})
+    def people(rows, *keys):  # noqa: E306
+        return [{key: row[key].data or None for key in keys} for row in rows if _filled(row, "name", "title")]
+    return {"signers": signers, "witnesses": people(form.witnesses, "name", "title"),
+            "assistants": people(form.assistants, "name", "title", "organization_id")}
+
+
+def _filled(row, *keys) -> bool:
+    return any((row[key].data or "").strip() for key in keys)
+
+
+def _put_record_errors(form, exc: ServiceError) -> None:
+    """signers-1-name → the second party's name field; the services number the
+    rows they were sent, which for witnesses and assistants are the filled ones."""
+    fields = {}
+    for name, rows in (("signers", form.signers), ("witnesses", form.witnesses), ("assistants", form.assistants)):
+        keys = ("name", "title", "person_id") if name == "signers" else ("name", "title")
+        for index, row in enumerate(row for row in rows if _filled(row, *keys)):
+            fields.update({f"{name}-{index}-{key}": row[key] for key in ("name", "title", "person_id",
+                                                                        "organization_id") if key in row.form})
+    for name, messages in exc.errors.items():
+        target = fields.get(name)
+        if target is not None:
+            target.errors = list(target.errors) + messages
+        else:
+            form.form_errors.extend(messages)
+    if not exc.errors:
+        form.form_errors.append(str(exc.message))
+
+
 @bp.route("/events/<slug>/agreements.pdf")
 @secretariat_required
 def ceremony_pack(slug):
@@ -220,7 +350,8 @@ def ceremony_pack(slug):
     if event is None:
         abort(404)
     # Many agreements: built by the worker, with a page that shows its progress.
-    return document_response(CEREMONY_PACK, {"event_id": event.id})
+    return document_response(CEREMONY_ORIGINALS if request.args.get("originals") == "1" else CEREMONY_PACK,
+                             {"event_id": event.id})
 
 
 @bp.route("/my/agreements")

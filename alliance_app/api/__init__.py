@@ -65,10 +65,11 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.before_request(authenticate_api_request)
 
-    from . import (accounts, agreements, events, finance, followup, me, messages, organizations, protocol, questions,
-                   registrations, totals)
+    from . import (accounts, agreements, events, finance, followup, guests, me, messages, organizations, protocol,
+                   questions, registrations, totals, verify)
 
     for blp in (me.blp, accounts.blp, organizations.blp, events.blp, registrations.blp, agreements.blp, totals.blp,
-                messages.blp, finance.blp, questions.blp, followup.blp, protocol.blp):
+                messages.blp, finance.blp, questions.blp, followup.blp, protocol.blp, guests.blp, verify.blp,
+                verify.public_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

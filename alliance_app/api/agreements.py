@@ -1,5 +1,7 @@
 """Agreements in the JSON API: drafting, the workflow (draft → ready → signed,
-or voided with a reason) and the printed agreement.
+or voided with a reason), the signing record (`signers` per party,
+`witnesses`, `assistants`: PUT /agreements/<id>/signing-record), the printed
+agreement and each party's original.
 
 Access (a bearer token; no token → 401):
 
@@ -37,10 +39,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agreements import services
+from ..agreements.links import verify_url
 from ..agreements.models import (Agreement, AgreementKind, AgreementParty, AgreementSector, AgreementStatus,
-                                 Sector)
+                                 DocumentKind, Sector, SigningVenue)
 from ..core.downloads import download_response
+from ..core.errors import ServiceError
 from ..core.money import plain
+from ..core.urls import absolute_url
 from ..core.permissions import MAX_ID, login_required, secretariat_required
 from ..extensions import db
 from . import API_PREFIX
@@ -59,6 +64,8 @@ operation = operation_for(blp, {
 })
 
 KINDS = [kind.value for kind in AgreementKind]
+DOCUMENT_KINDS = [kind.value for kind in DocumentKind]
+VENUES = [venue.value for venue in SigningVenue]
 SECTORS = [sector.value for sector in Sector]
 STATUSES = [status.value for status in AgreementStatus]
 
@@ -111,6 +118,14 @@ def ListOf(inner, invalid, **kwargs):
     return ma.fields.List(inner, error_messages={**FIELD_ERRORS, "invalid": invalid}, **kwargs)
 
 
+def _archive(agreement: Agreement, field: str):
+    """A field of the agreement's archived PDF (the common copy, not a party's
+    original), or None before it is archived."""
+    rows = [row for row in agreement.archives if row.organization_id is None]
+    return getattr(rows[0], field) if rows and agreement.status in (AgreementStatus.signed,
+                                                                    AgreementStatus.voided) else None
+
+
 # --- output -------------------------------------------------------------------------------------
 
 class PartySchema(ma.Schema):
@@ -122,6 +137,24 @@ class PartySchema(ma.Schema):
     printed_name = ma.fields.String(metadata={"description": "The organization's name as printed on the "
                                                              "agreement (copied when the party was added)"})
     printed_name_en = ma.fields.String(allow_none=True)
+
+
+class SignerSchema(ma.Schema):
+    organization_id = ma.fields.Integer(metadata={"description": "The party's organization"})
+    role_label = ma.fields.String()
+    name = ma.fields.String(allow_none=True, attribute="signatory_name",
+                            metadata={"description": "Who signs for the party; null until recorded"})
+    title = ma.fields.String(allow_none=True, attribute="signatory_title")
+
+
+class SigningPersonSchema(ma.Schema):
+    name = ma.fields.String()
+    title = ma.fields.String(allow_none=True)
+
+
+class AssistantSchema(SigningPersonSchema):
+    organization_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The party the assistant stands with; null for none"})
 
 
 class ClauseSchema(ma.Schema):
@@ -136,6 +169,15 @@ class AgreementSchema(ma.Schema):
     number = ma.fields.String(metadata={"description": "Given when drafted, sequential per year: AHBR-2026-0001"})
     title = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": KINDS})
+    document_kind = ma.fields.String(attribute="document_kind_effective", metadata={
+        "enum": DOCUMENT_KINDS, "description": "How reports count it (合同/协议/战略合作): the one chosen, or as "
+                                               "the kind suggests (investment, procurement: contract; "
+                                               "strategic_cooperation; the rest: agreement)"})
+    document_kind_chosen = ma.fields.String(attribute="document_kind", allow_none=True, metadata={
+        "enum": DOCUMENT_KINDS, "description": "null: document_kind follows the kind"})
+    signing_venue = ma.fields.String(metadata={
+        "enum": VENUES, "description": "ceremony: at the event's signing ceremony (集中签约); elsewhere: signed "
+                                       "elsewhere during the event (场外签约)"})
     sectors = ma.fields.List(ma.fields.String(metadata={"enum": SECTORS}))
     status = ma.fields.String(metadata={"enum": STATUSES})
     event_id = ma.fields.Integer(allow_none=True)
@@ -153,17 +195,39 @@ class AgreementSchema(ma.Schema):
     amount_cny = DecimalString(AMOUNT_AS_STRING, metadata={"description": "The amount in CNY at the recorded "
                                                                           "rate, rounded half up to the fen"})
     parties = ma.fields.List(ma.fields.Nested(PartySchema), metadata={"description": "In their order"})
+    signers = ma.fields.List(ma.fields.Nested(SignerSchema), metadata={
+        "description": "Who signs for each party, one per party in their order (the signing record)"})
     signed_at = Moment(metadata={"description": "When it was signed"})
     void_reason = ma.fields.String(allow_none=True)
     voided_at = Moment()
     replaces_id = ma.fields.Integer(allow_none=True, metadata={"description": "The agreement this one corrects"})
     created_at = Moment()
     updated_at = Moment()
+    verification_code = ma.fields.String(metadata={
+        "description": "Printed with a QR code in every page footer; public check at verify_url"})
+    verify_url = ma.fields.Function(lambda agreement: verify_url(agreement), metadata={
+        "type": "string", "description": "The public verification page of the agreement"})
+    pdf_sha256 = ma.fields.Function(lambda agreement: _archive(agreement, "sha256"), metadata={
+        "type": "string", "nullable": True,
+        "description": "SHA-256 of the archived PDF (once signed): every download returns exactly these bytes"})
+    signed_pdf_url = ma.fields.Function(
+        lambda agreement: absolute_url("api_agreements.pdf", agreement_id=agreement.id)
+        if _archive(agreement, "sha256") else None,
+        metadata={"type": "string", "nullable": True, "description": "The archived PDF (once signed)"})
+    signature = ma.fields.Function(lambda agreement: _archive(agreement, "signature") or "none", metadata={
+        "type": "string", "enum": ["none", "self_signed", "trusted"],
+        "description": "The archived PDF's PAdES signature: none (not signed yet, or no key), self_signed "
+                       "(a trial certificate: readers show \"signer not trusted\"), trusted (a certificate "
+                       "issued by a certification authority)"})
 
 
 class AgreementDetailSchema(AgreementSchema):
     preamble = ma.fields.String(allow_none=True)
     clauses = ma.fields.List(ma.fields.Nested(ClauseSchema), metadata={"description": "In their order"})
+    witnesses = ma.fields.List(ma.fields.Nested(SigningPersonSchema), metadata={
+        "description": "The witness leaders (见证领导) of the signing, in their order"})
+    assistants = ma.fields.List(ma.fields.Nested(AssistantSchema), metadata={
+        "description": "The signing assistants (助签人), in their order"})
 
 
 class AgreementPageSchema(PageSchema):
@@ -201,6 +265,10 @@ class AgreementWriteSchema(StrictSchema):
 
     title = Text(200, allow_none=False)
     kind = Choice(KINDS, "The kind of agreement; its default clauses follow it")
+    document_kind = Choice(DOCUMENT_KINDS, "How reports count it (合同/协议/战略合作); null: as the kind suggests",
+                           allow_none=True)
+    signing_venue = Choice(VENUES, "ceremony (the default): at the event's signing ceremony; elsewhere: signed "
+                                   "elsewhere during the event")
     sectors = ListOf(Choice(SECTORS, "A sector"), LIST_OF_SECTORS,
                      metadata={"description": "At least one"})
     event_id = Id("The event at which it is signed", range_checked=True, allow_none=True)
@@ -237,6 +305,35 @@ class AgreementCreateSchema(AgreementWriteSchema):
         "description": "Two or more, each organization once, in order"})
 
 
+class SignerInputSchema(StrictSchema):
+    organization_id = Id("A party's organization; each party once", range_checked=True, required=True)
+    person_id = Id("One of the ceremony's signing participants on the agenda; its name and title are used "
+                   "where none is typed", range_checked=True, allow_none=True)
+    name = Text(100, metadata={"description": "Required unless person_id is given"})
+    title = Text(200)
+
+
+class SigningPersonInputSchema(StrictSchema):
+    name = Text(100, required=True)
+    title = Text(200)
+
+
+class AssistantInputSchema(SigningPersonInputSchema):
+    organization_id = Id("The party the assistant stands with (a party's organization), or null",
+                         range_checked=True, allow_none=True)
+
+
+class SigningRecordSchema(StrictSchema):
+    """The whole signing record: it replaces the one kept."""
+
+    signers = ListOf(ma.fields.Nested(SignerInputSchema), _l("Expected a list of signers."), metadata={
+        "description": "Who signs for each party; a party left out has no signer"})
+    witnesses = ListOf(ma.fields.Nested(SigningPersonInputSchema), _l("Expected a list of witnesses."),
+                       metadata={"description": "The witness leaders, at most 20"})
+    assistants = ListOf(ma.fields.Nested(AssistantInputSchema), _l("Expected a list of signing assistants."),
+                        metadata={"description": "The signing assistants, at most 20"})
+
+
 class SignSchema(StrictSchema):
     signed_at = Moment(metadata={"description": "When it was signed, if not now; not in the future"})
 
@@ -247,8 +344,8 @@ class VoidSchema(StrictSchema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows))
-DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses),)
+LIST_LOAD = (selectinload(Agreement.parties), selectinload(Agreement.sector_rows), selectinload(Agreement.archives))
+DETAIL_LOAD = LIST_LOAD + (selectinload(Agreement.clauses), selectinload(Agreement.signing_people))
 
 AGREEMENT = Lookup(Agreement, "agreement_id")
 # One agreement with its parties, sectors and clauses (four queries, whatever their number);
@@ -353,6 +450,22 @@ class AgreementSign(MethodView):
         return services.sign(agreement, current_user, data.get("signed_at"))
 
 
+@blp.route("/agreements/<int:agreement_id>/signing-record", endpoint="signing_record")
+class AgreementSigningRecord(MethodView):
+
+    @operation(access=secretariat_required, load=AGREEMENT, body=SigningRecordSchema,
+               response=AgreementDetailSchema, reload=DETAIL_LOAD, errors=(400, 401, 403, 404, 409, 422))
+    def put(self, data, agreement):
+        """Record who signs for each party, the witness leaders and the signing assistants (secretariat).
+
+        Replaces the record (answered as `signers`, `witnesses`, `assistants`);
+        an agreement ready for signing stays ready. A signer for an
+        organization that is not a party, an empty name or an over-long text is
+        refused with 422 per field (`signers-0-organization_id`), and nothing
+        is saved; a signed or void agreement's record cannot change (409)."""
+        return services.set_signing_record(agreement, data, current_user)
+
+
 @blp.route("/agreements/<int:agreement_id>/void", endpoint="void")
 class AgreementVoid(MethodView):
 
@@ -377,3 +490,27 @@ class AgreementPdf(MethodView):
         db.session.commit()  # an agreement signed before archives existed is archived at its first download
         return download_response(content, f"{agreement.number} {agreement.title}.pdf",
                                  "application/pdf", fallback=f"agreement-{agreement.number}.pdf")
+
+
+@blp.route("/agreements/<int:agreement_id>/originals/<int:organization_id>/pdf", endpoint="original_pdf")
+class AgreementOriginalPdf(MethodView):
+
+    @operation(access=login_required, load=READABLE, errors=(401, 403, 404), doc={"responses": {"200": {
+        "description": "One party's original (正本): its name first on the cover and its signature block first",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+    def get(self, agreement, organization_id):
+        """One party's original of the agreement as a PDF (一式多份): the secretariat
+        any party's, a member representative its own organization's (403
+        otherwise); 404 for an organization that is not a party. Once signed,
+        the bytes archived for that original."""
+        from ..agreements.archive import issued_original_pdf
+
+        party = next((p for p in agreement.parties if p.organization_id == organization_id), None)
+        if party is None:
+            raise ServiceError(_l("This organization is not a party to this agreement."), status=404)
+        if not current_user.is_secretariat and organization_id != current_user.member_organization_id:
+            raise ServiceError(_l("Only the secretariat and the party itself get a party's original."), status=403)
+        content = issued_original_pdf(agreement, party)
+        db.session.commit()  # an original of an agreement signed before originals existed is archived now
+        return download_response(content, f"{agreement.number} {agreement.title} {party.role_label}.pdf",
+                                 "application/pdf", fallback=f"agreement-{agreement.number}-{organization_id}.pdf")

@@ -1,6 +1,6 @@
 """Money in the JSON API: bills (dues and event fees), payments recorded against
-bills with their receipt numbers and PDFs, a payer's invoice details and the
-dues totals of a year.
+bills with their receipt numbers and PDFs, a payer's invoice details, the
+dues totals of a year and an event's conference fees per delegate category.
 
 Access: the secretariat reads and writes everything; a member representative
 reads its own organization's bills, receipts and invoice details and changes
@@ -17,10 +17,12 @@ from sqlalchemy import select
 
 from ..core.downloads import download_response
 from ..core.permissions import login_required, secretariat_required
-from ..finance import services
+from ..events.models import Event
+from ..finance import fees, services
 from ..finance.documents import receipt_pdf
 from ..finance.models import Bill, BillKind, BillStatus, Payment, PaymentMethod
 from ..members.models import Organization
+from ..registrations.models import DelegateCategory
 from . import API_PREFIX
 from .agreements import AMOUNT_AS_STRING, DecimalString, ListOf, StrictBoolean
 from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
@@ -41,6 +43,7 @@ KINDS = [k.value for k in BillKind]
 STATUSES = [s.value for s in BillStatus]
 METHODS = [m.value for m in PaymentMethod]
 LIST_OF_ALLOCATIONS = _l("Expected a list of allocations.")
+LIST_OF_FEES = _l("Expected a list of fees.")
 
 
 class BillSchema(ma.Schema):
@@ -146,6 +149,44 @@ class DuesYearSchema(ma.Schema):
     tiers = ma.fields.List(ma.fields.Nested(DuesTotalSchema))
 
 
+CATEGORIES = [c.value for c in DelegateCategory]
+
+
+class EventFeeSchema(ma.Schema):
+    category = ma.fields.String(metadata={"enum": CATEGORIES})
+    amount_cny = DecimalString(AMOUNT_AS_STRING, attribute="regular", metadata={"description": "The regular fee"})
+    early_amount_cny = DecimalString(AMOUNT_AS_STRING, attribute="early", metadata={
+        "description": "The early-bird fee, null without one"})
+    early_until = ma.fields.Date(allow_none=True, metadata={
+        "description": "The last day (inclusive, the app's time zone) of the early-bird fee"})
+    applies_today_cny = DecimalString(AMOUNT_AS_STRING, attribute="amount", metadata={
+        "description": "What a delegate registering today pays"})
+
+
+class EventFeesSchema(ma.Schema):
+    event_id = ma.fields.Integer()
+    fees = ma.fields.List(ma.fields.Nested(EventFeeSchema), metadata={
+        "description": "The categories that have a fee; any other category is free"})
+
+
+class EventFeeWriteSchema(StrictSchema):
+    category = Choice(CATEGORIES, "The delegate category", required=True)
+    amount_cny = DecimalString(AMOUNT_AS_STRING, required=True, metadata={
+        "description": "e.g. \"2800.00\", \"0.28万\"; \"0\" or null: free"})
+    early_amount_cny = DecimalString(AMOUNT_AS_STRING, metadata={"description": "Needs early_until"})
+    early_until = ma.fields.Date(allow_none=True, error_messages=DATE_ERRORS, metadata={
+        "description": "The early-bird fee's last day, at the latest the event's first day"})
+
+
+class EventFeesWriteSchema(StrictSchema):
+    fees = ListOf(ma.fields.Nested(EventFeeWriteSchema), LIST_OF_FEES, required=True, metadata={
+        "description": "Every category with a fee; those left out become free"})
+
+
+def _fees_answer(event):
+    return {"event_id": event.id, "fees": fees.quotes(event)}
+
+
 def _own_org(org, user):
     return user.is_secretariat or user.member_organization_id == org.id
 
@@ -230,3 +271,21 @@ class DuesYear(MethodView):
         if not 2000 <= year <= 2100:
             abort(404)
         return {"year": year, "tiers": services.dues_totals(year)}
+
+
+@blp.route("/events/<int:event_id>/fees", endpoint="event_fees")
+class EventFees(MethodView):
+
+    @operation(access=login_required, load=Lookup(Event, "event_id", can=Event.can_view, refused=404),
+               response=EventFeesSchema, errors=(401, 404))
+    def get(self, event):
+        """The event's conference fees per delegate category, and what applies today."""
+        return _fees_answer(event)
+
+    @operation(access=secretariat_required, load=Lookup(Event, "event_id"), body=EventFeesWriteSchema,
+               response=EventFeesSchema, errors=(400, 401, 403, 404, 422))
+    def put(self, data, event):
+        """Replace the event's fees, all or nothing (messages at fees-1-amount_cny).
+        Bills made already keep their amounts; delegates confirmed from now on pay these."""
+        fees.set_event_fees(event, data["fees"], current_user)
+        return _fees_answer(event)

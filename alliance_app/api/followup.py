@@ -15,7 +15,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..agreements.models import Agreement
+from ..agreements.models import Agreement, DocumentKind, SigningVenue
 from ..core.permissions import login_required, secretariat_required
 from ..events.models import Event
 from ..followup import services
@@ -116,6 +116,16 @@ class YearFiguresSchema(FiguresSchema):
     year = ma.fields.Integer()
 
 
+class DocumentKindFiguresSchema(FiguresSchema):
+    document_kind = ma.fields.String(metadata={"enum": [k.value for k in DocumentKind],
+                                               "description": "合同 / 协议 / 战略合作"})
+
+
+class VenueFiguresSchema(FiguresSchema):
+    signing_venue = ma.fields.String(metadata={"enum": [v.value for v in SigningVenue],
+                                               "description": "ceremony: 集中签约; elsewhere: 场外签约"})
+
+
 class FollowUpSchema(FiguresSchema):
     currency = ma.fields.String(metadata={"enum": ["CNY"]})
     scope = ma.fields.String(metadata={"enum": ["all", "own_organization"]})
@@ -123,6 +133,10 @@ class FollowUpSchema(FiguresSchema):
         "description": "An agreement in several sectors counts in each, at its full value"})
     by_partner = ma.fields.List(ma.fields.Nested(PartnerFiguresSchema))
     by_year = ma.fields.List(ma.fields.Nested(YearFiguresSchema))
+    by_document_kind = ma.fields.List(ma.fields.Nested(DocumentKindFiguresSchema), metadata={
+        "description": "Every kind of document, each with its figures; they add up to the totals"})
+    by_signing_venue = ma.fields.List(ma.fields.Nested(VenueFiguresSchema), metadata={
+        "description": "At the ceremony and elsewhere during the event; they add up to the totals"})
 
 
 def _can_report(agreement, user) -> bool:

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from ..agreements.models import DocumentKind, SigningVenue
 from ..events.models import Event
 from ..core.money import plain
 from ..core.permissions import login_required
@@ -46,6 +47,24 @@ class KindSchema(ma.Schema):
     kind = ma.fields.String()
     count = ma.fields.Integer()
     amount = Amount(metadata=AMOUNT)
+
+
+class DocumentKindSchema(ma.Schema):
+    document_kind = ma.fields.String(metadata={"enum": [k.value for k in DocumentKind],
+                                               "description": "合同 / 协议 / 战略合作"})
+    count = ma.fields.Integer()
+    amount = Amount(metadata=AMOUNT)
+
+
+class VenueSchema(ma.Schema):
+    signing_venue = ma.fields.String(metadata={"enum": [v.value for v in SigningVenue],
+                                               "description": "ceremony: 集中签约; elsewhere: 场外签约"})
+    count = ma.fields.Integer()
+    amount = Amount(metadata=AMOUNT)
+
+
+class DocumentAndVenueSchema(DocumentKindSchema):
+    signing_venue = ma.fields.String(metadata={"enum": [v.value for v in SigningVenue]})
 
 
 class OrganizationTotalSchema(ma.Schema):
@@ -87,6 +106,14 @@ class TotalsSchema(ma.Schema):
     pipeline_count = ma.fields.Integer()
     by_sector = ma.fields.List(ma.fields.Nested(SectorSchema))
     by_kind = ma.fields.List(ma.fields.Nested(KindSchema))
+    by_document_kind = ma.fields.List(ma.fields.Nested(DocumentKindSchema), metadata={
+        "description": "Every kind of document (an agreement without one chosen counts as its kind suggests); "
+                       "adds up to signed_count and signed_total"})
+    by_signing_venue = ma.fields.List(ma.fields.Nested(VenueSchema), metadata={
+        "description": "At the ceremony (集中签约) and elsewhere during the event (场外签约); adds up to "
+                       "signed_count and signed_total"})
+    by_document_and_venue = ma.fields.List(ma.fields.Nested(DocumentAndVenueSchema), metadata={
+        "description": "Both at once: every kind of document at each place"})
     by_organization = ma.fields.List(ma.fields.Nested(OrganizationTotalSchema))
     by_tier = ma.fields.List(ma.fields.Nested(TierSchema))
 

@@ -72,7 +72,9 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    # API blueprints outside /api/ (the verification's public JSON addresses) are named api_*.
+    return (request.path.startswith("/api/") or request.path == "/healthz"
+            or (request.blueprint or "").startswith("api_"))
 
 
 def error_response(status: int, message=None, fields: dict | None = None):

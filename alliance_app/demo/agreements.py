@@ -58,6 +58,10 @@ def _org(name: str) -> Organization:
 
 
 
+# Signed during the meeting but not at its ceremony (场外签约).
+ELSEWHERE = {"锂资源合作协议", "智慧能源合作协议"}
+
+
 def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
     meeting = db.session.scalar(select(Event).where(Event.slug == meeting_slug))
     if meeting is None or db.session.scalar(select(func.count()).select_from(Agreement)):
@@ -68,9 +72,12 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
     morning, closing = items[0], items[-1]
 
     def make(partner, title, kind, sectors, amount, currency, rate, item, order, signed_at, event=meeting,
-             disclosed=True, checked=True):
+             disclosed=True, checked=True, record=None):
+        elsewhere = title in ELSEWHERE
         data = {"title": title, "kind": kind, "sectors": sectors, "event_id": event.id,
-                "agenda_item_id": item.id if item else None, "ceremony_order": order, "place": "合肥市",
+                "signing_venue": "elsewhere" if elsewhere else "ceremony",
+                "agenda_item_id": item.id if item and not elsewhere else None,
+                "ceremony_order": None if elsewhere else order, "place": "合肥市",
                 "amount_disclosed": disclosed, "amount": amount if disclosed else None, "currency": currency,
                 "fx_rate_to_cny": rate, "term_start": "2026-06-16", "term_end": "2029-06-15",
                 "parties": [{"organization_id": xunying.id, "signatory_name": "褚兵", "signatory_title": "董事长"},
@@ -78,12 +85,27 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
         agreement = services.create_agreement(data, staff)
         if checked:
             services.mark_ready(agreement, staff)
+        if record:
+            services.set_signing_record(agreement, record(agreement), staff)
         if signed_at:
             services.sign(agreement, staff, signed_at)
         return agreement
 
+    def morning_record(agreement):
+        """The signers as the agenda has them, with a witness and the assistants (the signing record)."""
+        people = {person.name: person.id for person in services.signing_participants(agreement)}
+        return {"signers": [{"organization_id": party.organization_id, "person_id": people.get(name), "name": name,
+                             "title": title}
+                            for party, (name, title) in zip(agreement.parties, (("褚兵", "董事长"), ("吴玉程", "校长")))],
+                "witnesses": [{"name": "张理事长", "title": "联盟理事长"}],
+                "assistants": [{"name": "李晓", "title": "董事长办公室主任",
+                                "organization_id": agreement.parties[0].organization_id},
+                               {"name": "陈静", "title": "校长办公室主任",
+                                "organization_id": agreement.parties[1].organization_id}]}
+
     make("合肥工业大学", "战略合作协议（研究生联合培养基地及先进电池联合实验室）", "research_cooperation",
-         ["talent_research"], None, "CNY", None, morning, 1, "2026-06-16T11:40:00+08:00", disclosed=False)
+         ["talent_research"], None, "CNY", None, morning, 1, "2026-06-16T11:40:00+08:00", disclosed=False,
+         record=morning_record)
     start = datetime(2026, 6, 16, 16, 12)
     for order, row in enumerate(CLOSING, start=1):
         moment = (start + timedelta(minutes=3 * order)).isoformat() + "+08:00"

@@ -1,19 +1,38 @@
 """Demo money: this year's dues for every active member, some paid in full,
 some partly, one overdue; the demo member's 发票 requested and issued with a
-(placeholder) e-fapiao PDF, so /admin/messages shows it delivered."""
+(placeholder) e-fapiao PDF, so /admin/messages shows it delivered; conference
+fees for next year's meeting (the one open for registration), with an early-bird
+rate, and its confirmed delegates billed."""
 from datetime import timedelta
 
 from reportlab.platypus import Paragraph
 from sqlalchemy import func, select
 
+from ..events.models import Event
 from ..extensions import db
-from ..finance import invoices, services
+from ..finance import fees, invoices, services
 from ..finance.models import Bill, BillKind, BillStatus
 from ..members.models import Organization
 from ..pdf.document import build_pdf, styles
 
 RATES = {"chair": "5万", "vice_chair": "3万", "executive_director": "2万", "director": "1万", "member": "5000"}
 MEMBER_ORG = "合肥国轩高科动力能源有限公司"
+
+
+# Government guests, experts and media are not listed: they attend free.
+FEES = [{"category": "enterprise", "amount_cny": "2800", "early_amount_cny": "2200", "early_until": "2027-03-31"},
+        {"category": "university", "amount_cny": "1500", "early_amount_cny": "1200", "early_until": "2027-03-31"},
+        {"category": "association", "amount_cny": "1500"},
+        {"category": "other", "amount_cny": "0.28万"}]
+
+
+def load_demo_fees(slug: str) -> list[str]:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or fees.event_fees(event):
+        return ["Conference fees: already there."]
+    fees.set_event_fees(event, FEES)
+    bills = fees.bill_confirmed(event)
+    return [f"Conference fees for {event.title}: {len(FEES)} categories, {len(bills)} delegates billed."]
 
 
 def _placeholder_fapiao(number: str) -> bytes:

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.db import TimestampMixin, UTCDateTime, utcnow
@@ -89,6 +89,8 @@ class Event(TimestampMixin, db.Model):
                                                 default=EventStatus.draft, index=True)
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Anyone may register at the event's public page; those registrations wait for the secretariat.
+    public_registration: Mapped[bool] = mapped_column(default=False, server_default=false())
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     # Members see the event's signing totals only when the secretariat publishes them.
     publish_totals: Mapped[bool] = mapped_column(default=False)

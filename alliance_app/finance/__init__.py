@@ -1,7 +1,9 @@
 """Money coming in: membership dues and conference fees billed, payments
 recorded against bills (not processed: no gateway), gapless receipts, the
-payers' invoice (发票) details and arrears. Depends on members, events,
-registrations and notifications; none of them depends on it."""
+payers' invoice (发票) details and arrears, and conference fees (fees.py).
+Depends on members, events, registrations and notifications; of these only
+registrations calls in, to fees.py, to bill a delegate when a seat is taken and
+cancel the bill when it is given up (in the same transaction)."""
 from flask import Blueprint
 
 bp = Blueprint("finance", __name__)

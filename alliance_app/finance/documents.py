@@ -8,7 +8,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from ..core.money import capital, from_fen, grouped
 from ..pdf.document import FRAME_WIDTH, build_pdf, escape, para, styles
 from ..pdf.tables import GRID, HEADER_BACKGROUND, table_style
-from .models import Bill, Payment, PaymentMethod
+from .models import Bill, BillKind, Payment, PaymentMethod
 
 METHOD_NAMES = {PaymentMethod.bank_transfer: "银行转账", PaymentMethod.cash: "现金", PaymentMethod.other: "其他"}
 
@@ -30,6 +30,10 @@ def _payee() -> str:
     return config.get("SECRETARIAT_NAME") or config["FINANCE_PAYEE_NAME"]
 
 
+def _grounds(bill: Bill) -> str:
+    return "根据会议通知及会务费标准" if bill.kind == BillKind.event_fee else "根据联盟章程及会费标准"
+
+
 def payment_notice_pdf(bill: Bill) -> bytes:
     s = styles()
     config = current_app.config
@@ -38,7 +42,7 @@ def payment_notice_pdf(bill: Bill) -> bytes:
     story = [Paragraph(escape(_payee()), s["subtitle"]), Paragraph("缴 费 通 知", s["title"]),
              Paragraph(f"编号：{bill.year}-{bill.id:06d}", s["small"]), Spacer(1, 4 * mm),
              para(f"{org.name if org else ''}：", s["body"]),
-             para(f"　　根据联盟章程及会费标准，请贵单位于 {bill.due_on.year} 年 {bill.due_on.month} 月 "
+             para(f"　　{_grounds(bill)}，请贵单位于 {bill.due_on.year} 年 {bill.due_on.month} 月 "
                   f"{bill.due_on.day} 日前缴纳以下款项。转账时请在附言中注明缴费通知编号。", s["body"]),
              Spacer(1, 4 * mm)]
     rows = [("缴费单位", org.name if org else ""), ("统一社会信用代码", (org.uscc or "") if org else ""),

@@ -3,7 +3,7 @@ services (5万, 1.2万元, full width), which put their messages back at the fie
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, FormField, SelectField, StringField, SubmitField
+from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from .labels import INVOICE_KIND_LABELS, METHOD_LABELS, TIER_LABELS
@@ -73,3 +73,19 @@ class StatementForm(FlaskForm):
     file = FileField(_l("Bank statement (.xlsx or .csv)"),
                      description=_l("Columns: date, payer, amount and, if there is one, the reference (摘要)"))
     submit = SubmitField(_l("Read the statement"))
+
+
+class FeeRow(FlaskForm):
+    """One delegate category's fee; field names as the service reports them (fees-2-amount_cny)."""
+    class Meta:
+        csrf = False
+
+    category = HiddenField()
+    amount_cny = StringField(_l("Fee (yuan)"))
+    early_amount_cny = StringField(_l("Early-bird fee (yuan)"))
+    early_until = StringField(_l("Early-bird until"))
+
+
+class EventFeesForm(FlaskForm):
+    fees = FieldList(FormField(FeeRow), min_entries=0, max_entries=20)
+    submit = SubmitField(_l("Save the fees"))

@@ -75,6 +75,14 @@ class EventFee(db.Model):
     early_amount_fen: Mapped[Optional[int]] = mapped_column(BigInteger)
     early_until: Mapped[Optional[date]]
 
+    @property
+    def amount(self):
+        return from_fen(self.amount_fen)
+
+    @property
+    def early_amount(self):
+        return from_fen(self.early_amount_fen)
+
     def fen_on(self, day: date) -> int:
         if self.early_amount_fen is not None and self.early_until is not None and day <= self.early_until:
             return self.early_amount_fen
@@ -93,6 +101,10 @@ class Bill(TimestampMixin, db.Model):
         # One dues bill per member and year, whatever runs the generation twice.
         Index("uq_bills_dues_per_year", "organization_id", "year", unique=True,
               sqlite_where=text("kind = 'dues'"), postgresql_where=text("kind = 'dues'")),
+        # One live conference-fee bill per delegate: confirming twice, or the API, never bills twice.
+        Index("uq_bills_event_fee_per_registration", "registration_id", unique=True,
+              sqlite_where=text("kind = 'event_fee' AND status != 'cancelled'"),
+              postgresql_where=text("kind = 'event_fee' AND status != 'cancelled'")),
         Index("ix_bills_year_tier", "year", "tier"),
         Index("ix_bills_status_due_on", "status", "due_on"),
     )

@@ -144,6 +144,11 @@ def create_bill(data: Mapping[str, Any], actor=None) -> Bill:
             Bill.kind == BillKind.dues, Bill.organization_id == org.id, Bill.year == year)):
         raise ServiceError(_l("%(org)s has a dues bill for %(year)d already.", org=org.name, year=year),
                            field="year", status=409)
+    if kind == BillKind.event_fee and registration is not None and db.session.scalar(select(Bill.id).where(
+            Bill.kind == BillKind.event_fee, Bill.registration_id == registration.id,
+            Bill.status != BillStatus.cancelled)):
+        raise ServiceError(_l("%(name)s has a bill for this event already.", name=registration.name),
+                           field="registration_id", status=409)
     title = dues_title(year) if kind == BillKind.dues else (
         f"会务费：{registration.event.title}" if registration else f"{year}年度会务费")
     bill = Bill(kind=kind, organization=org, registration=registration, year=year, amount_fen=fen, paid_fen=0,

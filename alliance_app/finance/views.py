@@ -11,11 +11,15 @@ from ..core.downloads import download_response
 from ..core.errors import ServiceError
 from ..core.forms import ConfirmForm
 from ..core.params import paginate, query_int
+from ..core.money import plain
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
+from ..events.models import Event
 from ..extensions import db
 from ..members.models import Organization
-from . import bp, documents, invoices, services
-from .forms import GenerateForm, InvoiceDetailsForm, IssueForm, PaymentForm, RateForm, RefundForm
+from ..registrations.labels import CATEGORY_LABELS
+from ..registrations.models import DelegateCategory
+from . import bp, documents, fees, invoices, services
+from .forms import EventFeesForm, GenerateForm, InvoiceDetailsForm, IssueForm, PaymentForm, RateForm, RefundForm
 from .labels import (INVOICE_KIND_LABELS, INVOICE_STATUS_LABELS, KIND_LABELS, METHOD_LABELS, STATUS_COLOURS,
                      STATUS_LABELS, TIER_LABELS)
 from .models import Bill, BillStatus, InvoiceRequest, InvoiceRequestStatus, Payment
@@ -25,10 +29,10 @@ LABELS = dict(kinds=KIND_LABELS, statuses=STATUS_LABELS, status_colours=STATUS_C
 
 
 def _refused(exc: ServiceError, form) -> None:
-    rows = getattr(form, "allocations", None)
+    rows = form.allocations if hasattr(form, "allocations") else getattr(form, "fees", None)
     for name, messages in list(exc.errors.items()):
         parts = name.split("-")  # allocations-1-amount: the second row's amount
-        if rows is not None and len(parts) == 3 and parts[0] == "allocations" and parts[1].isdigit() \
+        if rows is not None and len(parts) == 3 and parts[0] == rows.name and parts[1].isdigit() \
                 and int(parts[1]) < len(rows.entries):
             target = rows.entries[int(parts[1])][parts[2]]
             target.errors = list(target.errors) + messages
@@ -92,6 +96,9 @@ def bills():
     org_id = query_int("organization_id")
     if org_id:
         query = query.where(Bill.organization_id == org_id)
+    event_id = query_int("event_id")
+    if event_id:
+        query = query.where(Bill.event_id == event_id)
     page = paginate(query, 50)
     return render_template("finance/bills.html", page=page, year=year, status=status,
                            cancel_form=ConfirmForm(), **LABELS)
@@ -324,3 +331,57 @@ def statement_confirm():
     db.session.commit()
     flash(_("%(n)d payments recorded from the statement.", n=len(payments)), "success")
     return redirect(url_for("finance.bills"))
+
+
+# --- conference fees ---------------------------------------------------------------------------------
+
+CATEGORIES = list(DelegateCategory)
+
+
+def _fee_rows(event) -> list[dict]:
+    current = fees.event_fees(event)
+    rows = []
+    for category in CATEGORIES:
+        fee = current.get(category)
+        rows.append({"amount_cny": plain(fee.amount) if fee else "",
+                     "early_amount_cny": plain(fee.early_amount) if fee and fee.early_amount is not None else "",
+                     "early_until": fee.early_until.isoformat() if fee and fee.early_until else ""})
+    return rows
+
+
+@bp.route("/admin/events/<int:event_id>/fees", methods=["GET", "POST"])
+@secretariat_required
+def event_fees(event_id):
+    """The fee of each delegate category (empty: free), with an early-bird amount and date."""
+    event = db.get_or_404(Event, event_id)
+    form = EventFeesForm() if request.method == "POST" else EventFeesForm(data={"fees": _fee_rows(event)})
+    while len(form.fees.entries) < len(CATEGORIES):
+        form.fees.append_entry()
+    status = 200
+    if form.validate_on_submit():
+        # A row's place says its category: the page shows every category in this order.
+        rows = [{"category": category.value, **{name: row[name].data for name in
+                                                ("amount_cny", "early_amount_cny", "early_until")}}
+                for category, row in zip(CATEGORIES, form.fees.entries)]
+        if _saved(lambda: fees.set_event_fees(event, rows, current_user), form):
+            flash(_("The conference fees are saved. They apply to delegates confirmed from now on."), "success")
+            return redirect(url_for("finance.event_fees", event_id=event.id))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("finance/event_fees.html", event=event, form=form,
+                           rows=list(zip(CATEGORIES, form.fees.entries)), categories=CATEGORY_LABELS,
+                           totals=fees.event_totals(event),
+                           bill_form=ConfirmForm(), **LABELS), status
+
+
+@bp.route("/admin/events/<int:event_id>/fees/bill", methods=["POST"])
+@secretariat_required
+def bill_event_fees(event_id):
+    """Bill the confirmed delegates who have no bill yet (fees set after they were confirmed)."""
+    event = db.get_or_404(Event, event_id)
+    made = fees.bill_confirmed(event, current_user)
+    db.session.commit()
+    flash(_("%(n)d bills issued.", n=len(made)) if made else _("Every confirmed delegate who pays has a bill already."),
+          "success" if made else "info")
+    return redirect(url_for("finance.event_fees", event_id=event.id))

@@ -5,7 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..agreements.labels import KIND_LABELS, SECTOR_LABELS
+from ..agreements.labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, VENUE_LABELS
 from ..agreements.models import Agreement, AgreementStatus, Sector
 from ..core.downloads import content_disposition, download_response
 from ..core.errors import ServiceError
@@ -23,7 +23,8 @@ from .models import ProgressReport, ReportAttachment, Stage
 from .totals import by_event, follow_up
 
 LABELS = {"stages": STAGE_LABELS, "report_statuses": REPORT_STATUS_LABELS, "report_colours": REPORT_STATUS_COLOURS,
-          "sectors": SECTOR_LABELS, "kinds": KIND_LABELS}
+          "sectors": SECTOR_LABELS, "kinds": KIND_LABELS, "document_kinds": DOCUMENT_KIND_LABELS,
+          "venues": VENUE_LABELS}
 
 
 def _signed_agreement(agreement_id) -> Agreement:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("registrations", __name__)
 
-from . import checkin_views, views  # noqa: E402,F401
+from . import checkin_views, guest_views, logistics_views, question_views, receipt_views, views  # noqa: E402,F401

@@ -480,11 +480,12 @@ def answers_dict(registration, *, unmasked: bool = False) -> dict[str, Any]:
             for answer in registration.answers}
 
 
-def display(question: EventQuestion, value, *, unmasked: bool = False) -> str:
-    """An answer as people read it (choice labels, 是/否) in the interface language."""
+def display(question: EventQuestion, value, *, unmasked: bool = False, language: str | None = None) -> str:
+    """An answer as people read it (choice labels, 是/否) in the interface language
+    (`language`, when the caller knows it already: an export of thousands of rows)."""
     if value is None:
         return ""
-    language = _language()
+    language = language or _language()
     if question.kind == K.boolean:
         return str(_l("Yes")) if value else str(_l("No"))
     if question.kind == K.choice:
@@ -503,3 +504,17 @@ def display_rows(event_questions: list[EventQuestion], registration) -> list[tup
     by_question = {a.question_id: a.value for a in registration.answers}
     return [(q.label_for(language), display(q, by_question[q.id])) for q in event_questions
             if q.id in by_question]
+
+
+def move_question(question: EventQuestion, direction: str, actor=None) -> None:
+    """One place up or down among the event's questions (positions renumbered 10, 20, ...)."""
+    if direction not in ("up", "down"):
+        raise ServiceError(_l("Move up or down."), field="direction")
+    ordered = questions(db.session.get(Event, question.event_id))
+    index = next(i for i, q in enumerate(ordered) if q.id == question.id)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, row in enumerate(ordered, start=1):
+        row.position = position * 10
+    db.session.flush()

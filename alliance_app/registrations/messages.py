@@ -40,10 +40,27 @@ def _registration(params):
         return None
     from ..events.documents import when_text
 
+    from . import answers
+
     event = registration.event
+    # What the delegate answered, so a mistake is noticed (an ID number masked).
+    answered = answers.display_rows(answers.questions(event), registration)
     return {"registration": registration, "event": event, "when": when_text(event.starts_at, event.ends_at),
+            "answers": answered,
             "event_url": absolute_url("events.public_detail", slug=registration.event.slug),
-            "program_url": absolute_url("events.program", slug=registration.event.slug)}
+            "program_url": absolute_url("events.program", slug=registration.event.slug), **_fee(registration)}
+
+
+def _fee(registration: Registration) -> dict:
+    """The conference fee: the delegate's bill once confirmed, else what the category
+    would pay (None when free)."""
+    from ..finance import fees
+
+    bill = fees.active_bill(registration)
+    if bill is not None:
+        return {"fee_bill": bill, "fee_amount": bill.amount}
+    quote = fees.quote_for(registration)
+    return {"fee_bill": None, "fee_amount": None if quote.is_free else quote.amount}
 
 
 def _batch(params):
@@ -63,7 +80,14 @@ def _ticket(context):
     registration = context["registration"]
     if registration.status not in (S.confirmed, S.checked_in):
         return []  # confirmed once, cancelled since: no ticket travels
-    return [Attachment(f"ticket-{registration.ticket_code}.pdf", ticket_pdf(registration), "application/pdf")]
+    found = [Attachment(f"ticket-{registration.ticket_code}.pdf", ticket_pdf(registration), "application/pdf")]
+    bill = context.get("fee_bill")
+    if bill is not None and bill.open_fen:
+        from ..finance.documents import payment_notice_pdf
+
+        found.append(Attachment(f"payment-notice-{bill.year}-{bill.id}.pdf", payment_notice_pdf(bill),
+                                "application/pdf"))
+    return found
 
 
 SUBJECTS = {

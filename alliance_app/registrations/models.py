@@ -68,6 +68,12 @@ class Registration(TimestampMixin, db.Model):
     checked_in_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # When the reminder before the event was written (claimed by a conditional UPDATE: sent once).
     reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The invitation a guest registered with (registrations/invitations.py).
+    invitation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"),
+                                                         index=True)
+    # A substitute (换人): the delegate whose seat this one took (registrations/substitutes.py).
+    replaces_id: Mapped[Optional[int]] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"),
+                                                       index=True)
 
     event = relationship("Event")
     organization: Mapped[Optional[Organization]] = relationship()

@@ -13,6 +13,7 @@ from ..jobs.registry import DocumentKind, digest, register_kind, row_values
 from ..members.models import Organization
 from . import documents, transfer
 from .labels import CATEGORY_LABELS
+from .answer_filter import answer_filter
 from .models import Registration, RegistrationStatus
 
 
@@ -22,7 +23,8 @@ def _secretariat(user) -> bool:
 
 def registration_query(event: Event, filters: dict):
     query = select(Registration).where(Registration.event_id == event.id).options(
-        selectinload(Registration.organization), selectinload(Registration.sessions))
+        selectinload(Registration.organization), selectinload(Registration.sessions),
+        selectinload(Registration.answers))
     if filters.get("status") in RegistrationStatus.__members__:
         query = query.where(Registration.status == RegistrationStatus(filters["status"]))
     if filters.get("category") in {c.value for c in CATEGORY_LABELS}:
@@ -32,6 +34,7 @@ def registration_query(event: Event, filters: dict):
         query = query.outerjoin(Organization, Registration.organization_id == Organization.id).where(or_(
             Registration.name.contains(q, autoescape=True), Registration.mobile.contains(q, autoescape=True),
             Organization.name.contains(q, autoescape=True), Organization.short_name.contains(q, autoescape=True)))
+    query = answer_filter(query, event, filters)
     return query.order_by(Registration.created_at, Registration.id)
 
 

@@ -14,6 +14,7 @@ from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..events.models import Event, EventSession, EventStatus, RegistrationState
 from ..extensions import db
+from ..finance import fees
 from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
@@ -115,15 +116,20 @@ def _duplicate(event: Event, mobile: str, exclude_id: int | None = None) -> Regi
 DUPLICATE_LOOKUPS = Throttle("duplicate_mobile", "DUPLICATE_LOOKUP_LIMIT", "DUPLICATE_LOOKUP_WINDOW_S")
 
 
+def _lookup_key(actor) -> str:
+    # A guest without an account (registrations/invitations.py) is counted per address.
+    return getattr(actor, "throttle_key", None) or f"user:{actor.id}"
+
+
 def _check_lookups(actor) -> None:
-    if not actor.is_secretariat and DUPLICATE_LOOKUPS.exceeded(f"user:{actor.id}"):
+    if not actor.is_secretariat and DUPLICATE_LOOKUPS.exceeded(_lookup_key(actor)):
         raise ServiceError(_l("Too many of the numbers entered in the last hour are registered already by other "
                               "organizations. Please try again later or contact the secretariat."), status=429)
 
 
 def _duplicate_message(existing: Registration, actor):
     if not existing.can_view(actor):
-        DUPLICATE_LOOKUPS.hit(f"user:{actor.id}")
+        DUPLICATE_LOOKUPS.hit(_lookup_key(actor))
         return _l("This mobile number is already registered for this event.")
     org = existing.organization.name if existing.organization else _l("no organization")
     return _l("This mobile number is registered already: %(name)s (%(organization)s), ticket %(code)s.",
@@ -194,7 +200,8 @@ def _release_seat(registration: Registration) -> None:
 
 def _place(registration: Registration, event: Event, actor) -> None:
     """Confirm if there is room, else waitlist (or refuse when the event keeps no waitlist)."""
-    if event.requires_approval and not actor.is_secretariat:
+    # Public registrations (registrations/invitations.py) always wait for the secretariat.
+    if (event.requires_approval or getattr(actor, "needs_approval", False)) and not actor.is_secretariat:
         registration.status = S.pending
     elif _try_take_seat(registration):
         registration.status = S.confirmed
@@ -213,6 +220,7 @@ def promote_waitlisted(event: Event, actor=None) -> Registration | None:
         if _try_take_seat(candidate):
             candidate.status = S.confirmed
             record(db.session, "registration_promoted", candidate, actor=actor)
+            fees.bill_registration(candidate, actor)
             tell_delegate(candidate, PROMOTED)
             db.session.flush()
             return candidate
@@ -286,6 +294,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
             raise ServiceError(_duplicate_message(existing, actor) if existing else _l("This mobile number is registered already."),
                                field="mobile", status=409)
         _place(registration, event, actor)
+        fees.bill_registration(registration, actor)  # nothing unless confirmed and the category pays
         tell_delegate(registration, DELEGATE_KINDS[registration.status])
         created.append(registration)
     if actor.is_member:
@@ -314,8 +323,11 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
             problems.add("mobile", _duplicate_message(existing, actor))
     _raise(problems)
     new_sessions = values.pop("session_ids", None)
+    recategorized = "category" in values and values["category"] != registration.category
     for field, value in values.items():
         setattr(registration, field, value)
+    if recategorized:
+        fees.recategorized(registration, actor)
     if answer_values:
         event_answers.store_answers(registration, answer_values)
     if new_sessions is not None and new_sessions != registration.session_ids:
@@ -350,6 +362,7 @@ def cancel(registration: Registration, actor) -> Registration | None:
     had_seat = registration.holds_seat
     registration.status = S.cancelled
     record(db.session, "registration_cancelled", registration, actor=actor)
+    fees.cancel_unpaid(registration)
     tell_delegate(registration, DELEGATE_KINDS[S.cancelled])
     db.session.flush()
     if had_seat:
@@ -367,6 +380,7 @@ def confirm(registration: Registration, actor) -> Registration:
                            status=409)
     registration.status = S.confirmed
     record(db.session, "registration_confirmed", registration, actor=actor)
+    fees.bill_registration(registration, actor)
     tell_delegate(registration, DELEGATE_KINDS[S.confirmed])
     db.session.flush()
     return registration
@@ -377,6 +391,12 @@ def check_in(registration: Registration, actor) -> bool:
     had been done before (harmless)."""
     if registration.status == S.checked_in:
         return False
+    if registration.status == S.cancelled and registration.id is not None:
+        # A substitute's predecessor (registrations/substitutes.py): the old ticket says who replaced it.
+        substitute = db.session.scalar(select(Registration).where(Registration.replaces_id == registration.id))
+        if substitute is not None:
+            raise ServiceError(_l("This ticket is no longer valid: %(old)s was replaced by %(new)s, who has a "
+                                  "ticket of their own.", old=registration.name, new=substitute.name), status=409)
     if registration.status != S.confirmed:
         raise ServiceError(_l("Only confirmed delegates can check in (this one is %(status)s).",
                               status=status_label(registration.status)), status=409)

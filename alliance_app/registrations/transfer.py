@@ -2,23 +2,45 @@
 mobile numbers are complete). Column names are in the interface language;
 every cell goes through the spreadsheet helpers, which neutralise formulas
 (a name typed as `=HYPERLINK(...)` stays text) and keep numbers numeric."""
+from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
+from . import answers as event_answers
 from .labels import CATEGORY_LABELS, STATUS_LABELS
+from .question_models import QuestionKind
 
 FORMATS = ("xlsx", "csv")
 MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
 PROGRESS_EVERY = 100  # rows
 
 
-def export_header() -> list[str]:
+def export_questions(event) -> list:
+    """One column per question, those removed after being answered too (their answers stay)."""
+    return event_answers.questions(event, with_removed=True)
+
+
+def question_header(question) -> str:
+    label = question.label_for(event_answers._language())
+    return _("%(label)s (removed)", label=label) if question.removed_at is not None else label
+
+
+def _answer_cell(question, value, language):
+    """As people read it; numbers stay numbers, the ID number masked."""
+    if value is None:
+        return ""
+    if question.kind == QuestionKind.number:
+        return Decimal(str(value)) if not isinstance(value, int) else value
+    return event_answers.display(question, value, language=language)
+
+
+def export_header(questions=()) -> list[str]:
     return [_("No."), _("Name"), _("Organization"), _("Position"), _("Mobile"), _("Email"), _("Category"),
             _("Status"), _("Sessions"), _("Ticket code"), _("Registered by"), _("Registered at"),
-            _("Checked in at")]
+            _("Checked in at")] + [question_header(q) for q in questions]
 
 
 def _separator() -> str:
@@ -40,7 +62,10 @@ def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
     helpers show them in local time)."""
     order = {session.id: index for index, session in enumerate(event.sessions)}
     separator = _separator()
+    questions = export_questions(event)
+    language = event_answers._language()
     for number, registration in enumerate(registrations, start=1):
+        given = {answer.question_id: answer.value for answer in registration.answers}
         sessions = sorted(registration.sessions, key=lambda rs: (order.get(rs.session_id, len(order)), rs.session_id))
         yield [
             number,
@@ -56,7 +81,7 @@ def export_rows(event, registrations: Iterable) -> Iterator[list[Any]]:
             _registered_by(registration.registered_by),
             registration.created_at,
             registration.checked_in_at,
-        ]
+        ] + [_answer_cell(q, given.get(q.id), language) for q in questions]
 
 
 def _reporting(rows: Iterator[list[Any]], total: int, progress) -> Iterator[list[Any]]:
@@ -71,7 +96,7 @@ def export(event, registrations: Iterable, fmt: str, progress=None) -> tuple[byt
     `progress(done, total)`, if given, hears every PROGRESS_EVERY rows."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    header = export_header()
+    header = export_header(export_questions(event))
     if progress is not None:
         registrations = list(registrations)
     rows = export_rows(event, registrations)

@@ -12,11 +12,13 @@ from ..core.errors import ServiceError
 from ..events.models import Event, EventStatus
 from ..events.services import event_by_slug
 from ..extensions import db
+from ..finance.fees import bills_by_registration, quotes as fee_quotes
 from ..jobs.respond import document_response
 from ..members.services import organization_choices
 from ..core.permissions import load_for, login_required, member_required, secretariat_required
 from ..core.params import paginate, query_ids
-from . import bp, documents, printing, services, transfer
+from . import answer_fields, bp, documents, printing, services, transfer
+from . import answers as event_answers
 from .printing import registration_query
 from .forms import DelegateForm, DelegatesForm, QuotaForm
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS
@@ -34,15 +36,18 @@ def _delegate_data(row) -> dict:
     return {name: row[name].data for name in services.DELEGATE_FIELDS}
 
 
-def _put_errors_on_rows(form, exc: ServiceError) -> None:
+def _put_errors_on_rows(form, exc: ServiceError) -> dict:
+    """The messages at their fields; returns the answers' problems (by input name) for the template."""
+    answer_errors, errors = answer_fields.split_errors(exc.errors)
     fields = {f.name: f for row in form.delegates for f in row}
-    for name, messages in exc.errors.items():
+    for name, messages in errors.items():
         if name in fields:
             fields[name].errors = list(fields[name].errors) + messages
         else:
             form.form_errors.extend(messages)
     if not exc.errors:
         form.form_errors.append(str(exc.message))
+    return answer_errors
 
 
 def _summary(registrations) -> str:
@@ -65,9 +70,19 @@ def register(slug):
     for row in form.delegates:
         row.session_ids.choices = _session_choices(event)
     status = 200
+    questions = event_answers.questions(event)
+    answer_values: dict[int, dict] = {}
+    answer_errors: dict = {}
     if request.method == "POST":
         status = 422
-        rows = [_delegate_data(row) for row in form.delegates if not row.is_empty()]
+        rows, indexed = [], []
+        for index, row in enumerate(form.delegates):
+            raw = answer_fields.read_answers(request.form, f"delegates-{index}-", questions)
+            answer_values[index] = raw
+            if row.is_empty() and not answer_fields.any_answer(raw):
+                continue
+            rows.append({**_delegate_data(row), "answers": raw})
+            indexed.append(index)
         if not form.validate_on_submit():
             pass
         elif not rows:
@@ -75,11 +90,10 @@ def register(slug):
         else:
             try:
                 # Empty rows were dropped: re-number so errors land on the rows as shown.
-                indexed = [i for i, row in enumerate(form.delegates) if not row.is_empty()]
                 created = services.register_many(event, rows, current_user)
             except ServiceError as exc:
                 exc.errors = {_renumber(name, indexed): messages for name, messages in exc.errors.items()}
-                _put_errors_on_rows(form, exc)
+                answer_errors = _put_errors_on_rows(form, exc)
                 status = exc.status
             else:
                 db.session.commit()
@@ -91,13 +105,16 @@ def register(slug):
     except ServiceError as exc:
         closed_reason = str(exc.message)
     return render_template("registrations/register.html", event=event, form=form, closed_reason=closed_reason,
-                           **LABELS), status
+                           questions=questions, answer_values=answer_values, answer_errors=answer_errors,
+                           fees=fee_quotes(event), **LABELS), status
 
 
 def _renumber(name: str, indexed: list[int]) -> str:
     if name.startswith("delegates-"):
         _, position, field = name.split("-", 2)
         return f"delegates-{indexed[int(position)]}-{field}"
+    if len(indexed) == 1 and (name in (*services.DELEGATE_FIELDS, "answers") or name.startswith("answers.")):
+        return f"delegates-{indexed[0]}-{name}"  # one delegate: the service names no row
     return name
 
 
@@ -114,7 +131,8 @@ def mine():
     open_events = db.session.scalars(select(Event).where(Event.status == EventStatus.published)
                                      .order_by(Event.starts_at)).all()
     open_events = [e for e in open_events if e.registration_state().value == "open"]
-    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events, **LABELS)
+    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events,
+                           fee_bills=bills_by_registration(r.id for r in registrations), **LABELS)
 
 
 def _registration(registration_id) -> Registration:
@@ -133,19 +151,28 @@ def edit(registration_id):
     form.session_ids.choices = _session_choices(registration.event)
     if not current_user.is_secretariat:
         form.mobile.description = _("Now %(mobile)s; leave empty to keep it.", mobile=registration.masked_mobile)
+    questions = event_answers.questions(registration.event)
+    answer_values, answer_errors = answer_fields.form_values(registration), {}
+    if request.method == "POST":
+        answer_values = answer_fields.read_answers(request.form, "", questions)
     if form.validate_on_submit():
         data = _delegate_data(form)
         if not data["mobile"]:
             data.pop("mobile")
+        data["answers"] = answer_fields.drop_kept(answer_values, registration)
         try:
             services.update_delegate(registration, data, current_user)
         except ServiceError as exc:
-            exc.apply_to_form(form)
+            answer_errors, exc.errors = answer_fields.split_errors(exc.errors)
+            if exc.errors or not answer_errors:
+                exc.apply_to_form(form)
         else:
             db.session.commit()
             flash(_("The registration of %(name)s has been saved.", name=registration.name), "success")
             return redirect(_back_to(registration))
-    return render_template("registrations/edit.html", form=form, registration=registration, **LABELS), \
+    return render_template("registrations/edit.html", form=form, registration=registration, questions=questions,
+                           answer_values=answer_values, answer_errors=answer_errors,
+                           kept=answer_fields.kept_hints(registration), **LABELS), \
         422 if request.method == "POST" else 200
 
 
@@ -190,7 +217,8 @@ def _event(event_id) -> Event:
 
 
 def _filters() -> dict:
-    return {key: request.args.get(key, "") for key in ("status", "category", "q") if request.args.get(key)}
+    return {key: request.args.get(key, "") for key in ("status", "category", "q", "question", "answer")
+            if request.args.get(key)}
 
 
 @bp.route("/admin/events/<int:event_id>/registrations")
@@ -203,7 +231,10 @@ def event_list(event_id):
     quota_form.organization_id.choices = organization_choices()
     quotas = db.session.scalars(select(EventQuota).where(EventQuota.event_id == event.id)).all()
     return render_template("registrations/event_list.html", event=event, page=page, filters=filters,
-                           counts=services.counts(event), quota_form=quota_form, quotas=quotas, **LABELS)
+                           counts=services.counts(event), quota_form=quota_form, quotas=quotas,
+                           questions=event_answers.questions(event, with_removed=True),
+                           display_answer=event_answers.display,
+                           answers_of=lambda r: {a.question_id: a.value for a in r.answers}, **LABELS)
 
 
 @bp.route("/admin/events/<int:event_id>/registrations/counts.json")
@@ -224,20 +255,27 @@ def staff_register(event_id):
     form = DelegateForm()
     form.session_ids.choices = _session_choices(event)
     form.organization_id.choices = organization_choices()
+    questions = event_answers.questions(event)
+    answer_values = answer_fields.read_answers(request.form, "", questions) if request.method == "POST" else {}
+    answer_errors: dict = {}
     if form.validate_on_submit():
         try:
-            registration = services.register(event, _delegate_data(form), current_user,
+            registration = services.register(event, {**_delegate_data(form), "answers": answer_values}, current_user,
                                               organization_id=int(form.organization_id.data) if form.organization_id.data else None)
         except (ServiceError, ValueError) as exc:
             if isinstance(exc, ValueError):
                 exc = ServiceError(_("Choose an organization from the list."), field="organization_id")
-            exc.apply_to_form(form)
+            answer_errors, exc.errors = answer_fields.split_errors(exc.errors)
+            if exc.errors or not answer_errors:
+                exc.apply_to_form(form)
         else:
             db.session.commit()
             flash(_("%(name)s: %(status)s.", name=registration.name, status=STATUS_LABELS[registration.status]),
                   "success")
             return redirect(url_for("registrations.event_list", event_id=event.id))
-    return render_template("registrations/staff_form.html", form=form, event=event, **LABELS), \
+    return render_template("registrations/staff_form.html", form=form, event=event, fees=fee_quotes(event),
+                           questions=questions, answer_values=answer_values, answer_errors=answer_errors, kept={},
+                           **LABELS), \
         422 if request.method == "POST" else 200
 
 

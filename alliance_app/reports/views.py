@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..agreements.labels import SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS
+from ..agreements.labels import DOCUMENT_KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS, VENUE_LABELS
 from ..agreements.services import ceremony_agreements
+from ..agreements.signing import status as signing_status
 from ..core.db import utcnow
 from ..core.downloads import download_response
 from ..events import services as event_services
@@ -28,7 +29,7 @@ from ..core.timeutil import to_local
 from ..core.params import query_int
 from ..core.urls import absolute_url
 from . import bp, charts, documents
-from .totals import Scope, by_month, by_year, last_signed, per_event, totals
+from .totals import Scope, by_document, by_month, by_year, last_signed, per_event, totals
 
 @bp.route("/admin")
 @secretariat_required
@@ -57,7 +58,8 @@ def dashboard():
         "reports/dashboard.html", upcoming=upcoming, registrations=registrations, checked=checked, recent=recent,
         signed=per_event([e.id for e in recent]), memberships=memberships, tiers=tiers, year=year,
         years=by_year(), pending=memberships.get(MembershipStatus.applicant, 0), font=cjk_font(),
-        membership_labels=MEMBERSHIP_LABELS, tier_labels=TIER_LABELS)
+        membership_labels=MEMBERSHIP_LABELS, tier_labels=TIER_LABELS, signing=signing_status(),
+        split=by_document(Scope(year=year)), document_kinds=DOCUMENT_KIND_LABELS, venues=VENUE_LABELS)
 
 
 def _svg(drawing) -> Response:
@@ -95,8 +97,8 @@ def ceremony(event_id):
     event = db.get_or_404(Event, event_id)
     return render_template("reports/ceremony.html", event=event, agreements=ceremony_agreements(event),
                            figures=totals(Scope(event_id=event.id)), statuses=STATUS_LABELS,
-                           status_colours=STATUS_COLOURS, sectors=SECTOR_LABELS,
-                           screen_url=absolute_url("reports.screen", slug=event.slug, key=event.screen_token))
+                           status_colours=STATUS_COLOURS, sectors=SECTOR_LABELS, document_kinds=DOCUMENT_KIND_LABELS,
+                           venues=VENUE_LABELS, screen_url=absolute_url("reports.screen", slug=event.slug, key=event.screen_token))
 
 
 @bp.route("/admin/events/<int:event_id>/ceremony/rotate", methods=["POST"])

@@ -48,3 +48,19 @@ document.querySelectorAll("[data-job-url]").forEach(function (panel) {
   };
   setTimeout(poll, wait);
 });
+
+// Registration questions asked of some delegate categories only: shown while the
+// delegate's category is one of them (the server ignores the others' answers).
+document.querySelectorAll("[data-answers]").forEach(function (block) {
+  const row = block.closest("tr.answers-row");
+  const select = row ? row.previousElementSibling.querySelector("select[name$='-category']")
+                     : document.querySelector("select[name='category']");
+  if (!select) { return; }
+  const update = function () {
+    block.querySelectorAll("[data-categories]").forEach(function (item) {
+      item.hidden = item.dataset.categories.split(" ").indexOf(select.value) < 0;
+    });
+  };
+  select.addEventListener("change", update);
+  update();
+});

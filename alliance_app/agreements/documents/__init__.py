@@ -4,8 +4,8 @@ each; the contract wording they share is in wording.py, the page furniture
 
 An agreement prints in its own language, whoever downloads it; the ceremony
 pack's signing list speaks the reader's."""
-from .agreement import agreement_pdf
+from .agreement import agreement_pdf, originals_pdf
 from .ceremony_pack import ceremony_pack_pdf
 from .wording import article_label, chinese_numeral
 
-__all__ = ["agreement_pdf", "article_label", "ceremony_pack_pdf", "chinese_numeral"]
+__all__ = ["agreement_pdf", "article_label", "ceremony_pack_pdf", "chinese_numeral", "originals_pdf"]

@@ -10,14 +10,16 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
-from ...pdf.document import FRAME_WIDTH, build_pdf, escape, styles
+from ...pdf.document import FRAME_WIDTH, SectionStart, build_pdf, escape, styles
 from ...pdf.tables import GREY, table_style
 from ...pdf.watermark import Watermark
 from ..models import Agreement, AgreementStatus
-from .wording import (CONTRACT_LOCALE, KIND_NAMES_EN, LABELS, amount_texts, article_label, label_text,
-                      party_letter, subject_text, term_texts, watermark_text)
+from .footer import VerificationFooter, on_pages
+from .wording import (CONTRACT_LOCALE, KIND_NAMES_EN, LABELS, _zh_date, _en_date, amount_texts, article_label,
+                      label_text, original_texts, party_letter, person_text, subject_text, term_texts,
+                      watermark_text)
 
 
 def contract_styles() -> dict[str, ParagraphStyle]:
@@ -49,6 +51,14 @@ def contract_styles() -> dict[str, ParagraphStyle]:
         "sign_en": ParagraphStyle("sign-en", parent=latin, fontSize=8, leading=10, textColor=GREY),
         "sign_small": ParagraphStyle("sign-small", parent=body, fontSize=9, leading=13, textColor=GREY),
         "end": ParagraphStyle("end-of-text", parent=body, alignment=TA_CENTER, textColor=GREY, spaceBefore=6),
+        "original": ParagraphStyle("original-mark", parent=body, fontSize=12, leading=17, alignment=TA_RIGHT,
+                                   textColor=colors.HexColor("#b91c1c")),
+        "original_en": ParagraphStyle("original-mark-en", parent=latin, fontSize=8.5, leading=11,
+                                      alignment=TA_RIGHT, textColor=colors.HexColor("#b91c1c")),
+        "cover_title": ParagraphStyle("cover-title", parent=body, fontSize=24, leading=36, alignment=TA_CENTER,
+                                      spaceBefore=40 * mm, spaceAfter=4),
+        "cover_party": ParagraphStyle("cover-party", parent=body, fontSize=13, leading=22, leftIndent=25 * mm),
+        "cover_party_en": ParagraphStyle("cover-party-en", parent=latin, leftIndent=25 * mm, spaceAfter=3),
     }
 
 
@@ -66,9 +76,56 @@ def _title_style(title: str, style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle("contract-title-fitted", parent=style, fontSize=size, leading=size * 1.45)
 
 
-def _head(agreement: Agreement, s, bilingual: bool) -> list:
+def _original_mark(holder, s, bilingual: bool) -> list:
+    zh, en = original_texts(holder)
+    return [Paragraph(escape(zh), s["original"])] + ([Paragraph(escape(en), s["original_en"])] if bilingual else [])
+
+
+def holder_first(agreement: Agreement, holder=None) -> list:
+    """The parties as a party's original lists them: its holder first, the
+    others in their order (甲方 stays 甲方; only the order of listing changes)."""
+    parties = list(agreement.parties)
+    if holder is None:
+        return parties
+    return [p for p in parties if p.organization_id == holder.organization_id] + \
+        [p for p in parties if p.organization_id != holder.organization_id]
+
+
+def _cover(agreement: Agreement, holder, s, bilingual: bool) -> list:
+    """The cover of a party's original: its mark, the title, the parties with
+    the holder's name first, the place and date of signing."""
+    story = _original_mark(holder, s, bilingual)
+    story.append(Paragraph(f"{escape(label_text('number', bilingual))}：{escape(agreement.number)}", s["number"]))
+    story.append(Paragraph(escape(agreement.title), _title_style(agreement.title, s["cover_title"])))
+    if bilingual:
+        story.append(Paragraph(escape(KIND_NAMES_EN.get(agreement.kind, "Agreement")), s["title_en"]))
+    story.append(Spacer(1, 25 * mm))
+    for party in holder_first(agreement, holder):
+        story.append(Paragraph(f"{escape(party.role_label)}：{escape(party.printed_name)}", s["cover_party"]))
+        if bilingual and party.printed_name_en:
+            story.append(Paragraph(escape(f"Party {party_letter(party.position)}: {party.printed_name_en}"),
+                                   s["cover_party_en"]))
+    story.append(Spacer(1, 20 * mm))
+    rows = []
+    if agreement.place and agreement.place.strip():
+        rows.append(("place", agreement.place.strip(), agreement.place.strip()))
+    if agreement.signed_at is not None:
+        from ...core.timeutil import to_local
+
+        day = to_local(agreement.signed_at).date()
+        rows.append(("signing_date", _zh_date(day), _en_date(day)))
+    for key, zh, en in rows:
+        zh_label, en_label = LABELS[key]
+        story.append(Paragraph(f"{escape(zh_label)}：{escape(zh)}", s["cover_party"]))
+        if bilingual:
+            story.append(Paragraph(f"{escape(en_label)}: {escape(en)}", s["cover_party_en"]))
+    return story + [PageBreak()]
+
+
+def _head(agreement: Agreement, s, bilingual: bool, holder=None) -> list:
     number = f"{escape(label_text('number', bilingual))}：{escape(agreement.number)}"
-    story = [Paragraph(number, s["number"])]
+    story = _original_mark(holder, s, bilingual) if holder is not None else []
+    story.append(Paragraph(number, s["number"]))
     story.append(Paragraph(escape(agreement.title), _title_style(agreement.title, s["title"])))
     if bilingual:
         story.append(Paragraph(escape(KIND_NAMES_EN.get(agreement.kind, "Agreement")), s["title_en"]))
@@ -162,17 +219,32 @@ def _terms(agreement: Agreement, s, bilingual: bool) -> list:
     return story
 
 
-def _has_cjk(text: str) -> bool:
-    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
-
-
 def _signatory(party) -> str:
     """'褚兵（董事长）', 'Lim Ming Hock (Group Managing Director)'."""
-    name = (party.signatory_name or "").strip()
-    title = (party.signatory_title or "").strip()
-    if name and title:
-        return f"{name}（{title}）" if _has_cjk(name + title) else f"{name} ({title})"
-    return name or title
+    return person_text(party.signatory_name, party.signatory_title)
+
+
+def _assistants_cell(agreement: Agreement, party, s, bilingual: bool):
+    """The signing assistants (助签人) who stand with this party, if any."""
+    names = [person_text(a.name, a.title) for a in agreement.assistants if a.organization_id == party.organization_id]
+    if not names:
+        return ""
+    zh, en = LABELS["assistant"]
+    return Paragraph(escape(f"{zh}{' ' + en if bilingual else ''}：{'、'.join(names)}"), s["sign_small"])
+
+
+def _signing_people(agreement: Agreement, s, bilingual: bool) -> list:
+    """The witness leaders (见证领导) and any assistant who stands with no
+    party, under the signature blocks."""
+    story = []
+    parties = {p.organization_id for p in agreement.parties}
+    for key, people in (("witnesses", agreement.witnesses),
+                        ("assistant", [a for a in agreement.assistants if a.organization_id not in parties])):
+        if people:
+            zh, en = LABELS[key]
+            names = "、".join(person_text(p.name, p.title) for p in people)
+            story.append(Paragraph(escape(f"{zh}{' ' + en if bilingual else ''}：{names}"), s["sign"]))
+    return [Spacer(1, 6 * mm)] + story if story else []
 
 
 def _signature_cells(party, s, bilingual: bool) -> list:
@@ -199,14 +271,19 @@ def _signature_cells(party, s, bilingual: bool) -> list:
     return [seal, name, Spacer(1, 20 * mm), signature, Spacer(1, 10 * mm), signatory, day]
 
 
-def _signatures(agreement: Agreement, s, bilingual: bool) -> list:
+def _signatures(agreement: Agreement, s, bilingual: bool, holder=None) -> list:
     """Two blocks side by side per row, their lines level with each other;
-    a row is never split across pages."""
-    parties = list(agreement.parties)
+    a row is never split across pages. A party's original has its holder's
+    block first."""
+    parties = holder_first(agreement, holder)
+    assisted = {a.organization_id for a in agreement.assistants}
     column = FRAME_WIDTH / 2
     story = []
     for start in range(0, len(parties), 2):
         columns = [_signature_cells(party, s, bilingual) for party in parties[start:start + 2]]
+        if assisted:  # a line for the assistants, level across the row
+            columns = [cells[:-1] + [_assistants_cell(agreement, party, s, bilingual), cells[-1]]
+                       for cells, party in zip(columns, parties[start:start + 2])]
         if len(columns) == 1:
             columns.append([""] * len(columns[0]))
         grid = Table([list(row) for row in zip(*columns)], colWidths=[column, column], hAlign="LEFT")
@@ -219,26 +296,46 @@ def _signatures(agreement: Agreement, s, bilingual: bool) -> list:
     return story
 
 
-def agreement_story(agreement: Agreement, s=None) -> list:
+def agreement_story(agreement: Agreement, s=None, holder=None) -> list:
     """The flowables of one printed agreement (also used by the pack). The
     amount, term and place stay on the page of the first row of signature
-    blocks, so no page holds signatures alone."""
+    blocks, so no page holds signatures alone. With `holder` (a party), that
+    party's original: a cover and the 正本 mark, its signature block first."""
     s = s or contract_styles()
     bilingual = agreement.is_bilingual
-    signatures = _signatures(agreement, s, bilingual)
-    rows = [KeepTogether(signatures[i:i + 2]) for i in range(2, len(signatures), 2)]
-    return (_head(agreement, s, bilingual) + _parties(agreement, s, bilingual) + _clauses(agreement, s, bilingual)
-            + [KeepTogether(_terms(agreement, s, bilingual) + signatures[:2])] + rows)
+    signatures = _signatures(agreement, s, bilingual, holder)
+    groups = [signatures[i:i + 2] for i in range(0, len(signatures), 2)] or [[]]
+    groups[-1] = groups[-1] + _signing_people(agreement, s, bilingual)  # witnesses stay with the last row
+    cover = _cover(agreement, holder, s, bilingual) if holder is not None else []
+    return (cover + _head(agreement, s, bilingual, holder) + _parties(agreement, s, bilingual)
+            + _clauses(agreement, s, bilingual) + [KeepTogether(_terms(agreement, s, bilingual) + groups[0])]
+            + [KeepTogether(group) for group in groups[1:]])
 
 
 def pdf_title(agreement: Agreement) -> str:
     return f"{agreement.number} {agreement.title}"
 
 
-def agreement_pdf(agreement: Agreement) -> bytes:
+def agreement_pdf(agreement: Agreement, holder=None) -> bytes:
     """The agreement as printed for signing: A4, 第 X 页 共 Y 页, watermarked
-    until it is signed."""
+    until it is signed; with `holder` (a party), that party's original."""
+    title = pdf_title(agreement) + (f" {original_texts(holder)[0]}" if holder is not None else "")
     with force_locale(CONTRACT_LOCALE):  # the page numbers and the author, as the contract's language
-        return build_pdf(agreement_story(agreement), title=pdf_title(agreement), subject=subject_text(agreement),
-                         on_page=Watermark(watermark_text(agreement)))
+        return build_pdf(agreement_story(agreement, holder=holder), title=title, subject=subject_text(agreement),
+                         on_page=on_pages(Watermark(watermark_text(agreement)), VerificationFooter(agreement)))
 
+
+
+def originals_pdf(agreement: Agreement) -> bytes:
+    """Every party's original (一式多份) one after the other, each from a new
+    page numbered from its own page 1: for printing at the ceremony. (Each
+    signed original is also archived on its own: see archive.py.)"""
+    s = contract_styles()
+    watermark = Watermark(watermark_text(agreement))
+    story = []
+    for index, party in enumerate(agreement.parties):
+        if index:
+            story += [PageBreak(), SectionStart()]
+        story += agreement_story(agreement, s, holder=party)
+    with force_locale(CONTRACT_LOCALE):
+        return build_pdf(story, title=pdf_title(agreement), subject=subject_text(agreement), on_page=watermark)

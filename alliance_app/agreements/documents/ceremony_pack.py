@@ -17,7 +17,8 @@ from ...pdf.watermark import SetWatermark, Watermark
 from ..labels import SECTOR_LABELS
 from ..models import Agreement
 from .agreement import agreement_story, contract_styles
-from .wording import watermark_text
+from .footer import SetFooter, VerificationFooter, on_pages
+from .wording import person_text, watermark_text
 
 
 def _list_amount(agreement: Agreement) -> str:
@@ -30,11 +31,28 @@ def _list_amount(agreement: Agreement) -> str:
 
 
 def _party_line(party, style: ParagraphStyle) -> Paragraph:
-    """'甲方 安徽巡鹰新能源集团有限公司', a long name wrapping under itself."""
+    """'甲方 安徽巡鹰新能源集团有限公司', a long name wrapping under itself,
+    and who signs for it (the signing record) in small type under it."""
     label = f"{party.role_label}\u00a0"
     indent = stringWidth(label, style.fontName, style.fontSize)
     hanging = ParagraphStyle("party-line", parent=style, leftIndent=indent, firstLineIndent=-indent)
-    return Paragraph(escape(label) + escape(party.printed_name), hanging)
+    text = escape(label) + escape(party.printed_name)
+    signer = person_text(party.signatory_name, party.signatory_title)
+    if signer:
+        signs = _("Signs: %(person)s", person=signer)
+        text += f"<br/><font size=8 color='#555555'>{escape(signs)}</font>"
+    return Paragraph(text, hanging)
+
+
+def _signing_people_lines(agreement: Agreement, style: ParagraphStyle) -> list:
+    lines = []
+    for label, people in ((_("Witnesses: %(people)s"), agreement.witnesses),
+                          (_("Signing assistants: %(people)s"), agreement.assistants)):
+        if people:
+            names = "、".join(person_text(p.name, p.title) for p in people)
+            lines.append(Paragraph(f"<font size=8 color='#555555'>{escape(label % {'people': names})}</font>",
+                                   style))
+    return lines
 
 
 def signing_list(event, agreements: list[Agreement], s) -> list:
@@ -57,7 +75,7 @@ def signing_list(event, agreements: list[Agreement], s) -> list:
             Paragraph(str(order), s["cell"]),
             Paragraph(f"<font size=8 color='#555555'>{escape(agreement.number)}</font><br/>"
                       f"{escape(agreement.title)}", s["cell"]),
-            [_party_line(party, s["cell"]) for party in agreement.parties],
+            [_party_line(party, s["cell"]) for party in agreement.parties] + _signing_people_lines(agreement, s["cell"]),
             Paragraph("<br/>".join(escape(SECTOR_LABELS.get(sector, sector)) for sector in agreement.sectors),
                       s["cell"]),
             Paragraph(_list_amount(agreement), s["amount_cell"]),
@@ -83,20 +101,27 @@ def signing_list(event, agreements: list[Agreement], s) -> list:
     return story
 
 
-def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None) -> bytes:
+def ceremony_pack_pdf(event, agreements: list[Agreement], progress=None, originals: bool = False) -> bytes:
     """The signing list, then every agreement from a new page with its own
     page numbering, in one PDF. `progress(done, total)`, if given, hears after
-    each agreement how many are on paper."""
+    each agreement how many are on paper. With `originals`, every agreement is
+    printed once per party (一式多份), each its party's original."""
     s = contract_styles()
     # Latin wrapping: "CNY 3,500,000,000.00" breaks at its space, never inside the number.
     s["amount_cell"] = ParagraphStyle("amount-cell", parent=s["cell"], fontSize=9, alignment=TA_RIGHT, wordWrap=None)
     list_styles = {**styles(), "amount_cell": s["amount_cell"]}
     watermark = Watermark(None)  # the list itself has none
+    footer = VerificationFooter(None)  # nor a verification footer
     story = signing_list(event, agreements, list_styles)
     for done, agreement in enumerate(agreements, start=1):
-        story += [SetWatermark(watermark, watermark_text(agreement)), PageBreak(), SectionStart()]
-        story += agreement_story(agreement, s)
+        for holder in (agreement.parties if originals else [None]):
+            story += [SetWatermark(watermark, watermark_text(agreement)), SetFooter(footer, agreement), PageBreak(),
+                      SectionStart()]
+            story += agreement_story(agreement, s, holder=holder)
         if progress is not None:
             story.append(Reached(lambda done=done: progress(done, len(agreements))))
-    return build_pdf(story, title=_("Signing ceremony %(title)s", title=event.title),
-                     subject=event.theme or event.title, on_page=watermark)
+    title = _("Signing ceremony %(title)s", title=event.title)
+    if originals:
+        title = _("%(title)s: originals for every party", title=title)
+    return build_pdf(story, title=title,
+                     subject=event.theme or event.title, on_page=on_pages(watermark, footer))

@@ -31,6 +31,11 @@ LABELS = {
     "lead_in": ("经各方友好协商，就下列事项达成协议如下：", "The parties, after friendly consultation, agree as follows:"),
     "end_of_text": ("（以下无正文）", "(No text below.)"),
     "void": ("本协议已作废", "This agreement is void"),
+    "original": ("正本（{role}执）", "Original — held by Party {letter}"),
+    "parties": ("协议各方", "Parties"),
+    "signing_date": ("签订日期", "Date of signing"),
+    "witnesses": ("见证领导", "Witnessed by"),
+    "assistant": ("助签人", "Signing assistant"),
 }
 KIND_NAMES_EN = {  # under the (Chinese) title of a bilingual agreement
     AgreementKind.strategic_cooperation: "Strategic Cooperation Agreement",
@@ -122,6 +127,21 @@ def term_texts(agreement: Agreement) -> tuple[str, str] | None:
 
 def subject_text(agreement: Agreement) -> str:
     return "；".join(f"{party.role_label} {party.printed_name}" for party in agreement.parties)
+
+
+def original_texts(party) -> tuple[str, str]:
+    """'正本（乙方执）', 'Original — held by Party B': the mark of a party's original."""
+    zh, en = LABELS["original"]
+    return zh.format(role=party.role_label), en.format(letter=party_letter(party.position))
+
+
+def person_text(name: str | None, title: str | None) -> str:
+    """'褚兵（董事长）', 'Lim Ming Hock (Group Managing Director)', or either alone."""
+    name, title = (name or "").strip(), (title or "").strip()
+    if name and title:
+        cjk = any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in name + title)
+        return f"{name}（{title}）" if cjk else f"{name} ({title})"
+    return name or title
 
 
 def label_text(key: str, bilingual: bool) -> str:

@@ -18,8 +18,8 @@ from ...events.models import Event
 from ...pdf.document import build_pdf, escape, styles
 from ...pdf.tables import GREEN, GRID, HEADER_BACKGROUND, LIGHT_RULE, TOTAL_BACKGROUND, table_style
 from ..charts import sector_chart, yi_label
-from .wording import (amount_texts, as_of, disclosed_groups, event_lines, exact_yuan, kind_label, parties_lines,
-                      reads_chinese, sector_label, share, tier_label, yi_text)
+from .wording import (amount_texts, as_of, disclosed_groups, document_kind_label, event_lines, exact_yuan, kind_label,
+                      parties_lines, reads_chinese, sector_label, share, tier_label, venue_label, yi_text)
 
 TOP_ORGANIZATIONS = 20
 
@@ -168,6 +168,41 @@ def _by_kind(figures: dict, s, disclosed: dict) -> list:
     return _section(s, heading, _unit(s), table)
 
 
+def _by_document_and_venue(figures: dict, s) -> list:
+    """As provincial reports write it: 合同 / 协议 / 战略合作 against 集中签约 / 场外签约."""
+    venues = [row["signing_venue"] for row in figures["by_signing_venue"]]
+    cells = {(c["document_kind"], c["signing_venue"]): c for c in figures["by_document_and_venue"]}
+    data = []
+    for row in figures["by_document_kind"]:
+        line = [document_kind_label(row["document_kind"])]
+        for venue in venues:
+            cell = cells[row["document_kind"], venue]
+            line += [str(cell["count"]), yi_label(cell["amount"])]
+        data.append(line + [str(row["count"]), yi_label(row["amount"])])
+    total = [_("Total")]
+    for row in figures["by_signing_venue"]:
+        total += [str(row["count"]), yi_label(row["amount"])]
+    data.append(total + [str(figures["signed_count"]), yi_label(figures["signed_total"])])
+    # Two header rows: each place of signing (and the total) over its count and value.
+    top = [_("Kind of document")]
+    for venue in venues:
+        top += [venue_label(venue), ""]
+    top += [_("Total"), ""]
+    sub = [""] + [_("Agreements"), _("Signed value")] * (len(venues) + 1)
+    head = [[Paragraph(escape(text), s["header"]) for text in top],
+            [Paragraph(escape(text), s["header_number"]) for text in sub]]
+    body = [[Paragraph(escape(text), s["number" if i else "cell"]) for i, text in enumerate(line)] for line in data]
+    table = Table(head + body, colWidths=[34 * mm] + [22.5 * mm, 24.5 * mm] * (len(venues) + 1), repeatRows=2,
+                  hAlign="LEFT")
+    spans = [("SPAN", (0, 0), (0, 1))] + [("SPAN", (1 + 2 * k, 0), (2 + 2 * k, 0)) for k in range(len(venues) + 1)]
+    table.setStyle(_ruled(("BACKGROUND", (0, 0), (-1, 1), HEADER_BACKGROUND),
+                          ("BACKGROUND", (0, -1), (-1, -1), TOTAL_BACKGROUND), *spans))
+    note = Paragraph(escape(_("An agreement without a kind of document chosen counts as its kind of agreement "
+                              "suggests: investment and procurement as contracts, strategic cooperation as such, "
+                              "the rest as agreements.")), s["note"])
+    return _section(s, _("By kind of document and place of signing"), _unit(s), table, note)
+
+
 def _by_organization(figures: dict, s, disclosed: dict) -> list:
     rows = figures["by_organization"]
     heading = _("By organization")
@@ -242,6 +277,7 @@ def signing_report_pdf(event: Event, figures: dict, agreements: Sequence[Agreeme
         disclosed = disclosed_groups(agreements)
         story += _by_sector(figures, s, disclosed)
         story += _by_kind(figures, s, disclosed)
+        story += _by_document_and_venue(figures, s)
         story += _by_organization(figures, s, disclosed)
         story += _by_tier(figures, s)
     else:

@@ -13,8 +13,8 @@ from ...agreements.models import Agreement
 from ...core.spreadsheets import Sheet, xlsx_bytes
 from ...events.documents import when_text
 from ...events.models import Event
-from .wording import (as_of, disclosed_groups, event_lines, kind_label, parties_lines, reads_chinese, sector_label,
-                      share, tier_label)
+from .wording import (as_of, disclosed_groups, document_kind_label, event_lines, kind_label, parties_lines,
+                      reads_chinese, sector_label, share, tier_label, venue_label)
 
 # Excel number formats: exact yuan, original currencies, shares, exchange rates.
 YUAN_FORMAT_ZH = '#,##0.00"元"'
@@ -102,6 +102,18 @@ def _kind_sheet(figures: dict, yuan: str, disclosed: dict) -> tuple[Sheet, dict]
     return Sheet(_("Kinds"), header, rows, widths=[20, 14, 22, 10]), {"columns": {2: yuan, 3: SHARE_FORMAT}}
 
 
+def _document_sheet(figures: dict, yuan: str) -> tuple[Sheet, dict]:
+    """Kind of document × place of signing, one row per cell, then the totals of each."""
+    rows = [(document_kind_label(c["document_kind"]), venue_label(c["signing_venue"]), c["count"],
+             _number(c["amount"])) for c in figures["by_document_and_venue"]]
+    rows += [(document_kind_label(r["document_kind"]), _("Total"), r["count"], _number(r["amount"]))
+             for r in figures["by_document_kind"]]
+    rows += [(_("Total"), venue_label(r["signing_venue"]), r["count"], _number(r["amount"]))
+             for r in figures["by_signing_venue"]]
+    header = [_("Kind of document"), _("Where it is signed"), _("Number of agreements"), _("Signed value")]
+    return Sheet(_("Documents"), header, rows, widths=[22, 26, 14, 22]), {"columns": {3: yuan}}
+
+
 def _organization_sheet(figures: dict, yuan: str, disclosed: dict) -> tuple[Sheet, dict]:
     rows = [(rank, row["name"], row["count"],
              _xlsx_amount(row["amount"], row["organization_id"] in disclosed["organization"]))
@@ -143,11 +155,11 @@ def _list_sheet(agreements: Sequence[Agreement], yuan: str) -> tuple[Sheet, dict
 
 def signing_report_xlsx(event: Event, figures: dict, agreements: Sequence[Agreement]) -> bytes:
     """The same report as a workbook, one sheet per breakdown: 总览, 领域, 类型,
-    单位, 会员级别, 签约清单. Amounts are exact numbers in a yuan format (an
+    单位, 会员级别, 签约清单, 文本类型. Amounts are exact numbers in a yuan format (an
     agreement's own amount in its currency); text goes through safe_cell."""
     yuan = YUAN_FORMAT_ZH if reads_chinese() else YUAN_FORMAT_EN
     disclosed = disclosed_groups(agreements)
     built = [_overview(event, figures, yuan), _sector_sheet(figures, yuan, disclosed),
              _kind_sheet(figures, yuan, disclosed), _organization_sheet(figures, yuan, disclosed),
-             _tier_sheet(figures), _list_sheet(agreements, yuan)]
+             _tier_sheet(figures), _list_sheet(agreements, yuan), _document_sheet(figures, yuan)]
     return _apply_formats(xlsx_bytes([sheet for sheet, _spec in built]), [spec for _sheet, spec in built])

@@ -8,8 +8,8 @@ from typing import Sequence
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from ...agreements.labels import KIND_LABELS, SECTOR_LABELS
-from ...agreements.models import Agreement, AgreementKind, AgreementStatus, Sector
+from ...agreements.labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, VENUE_LABELS
+from ...agreements.models import Agreement, AgreementKind, AgreementStatus, DocumentKind, Sector, SigningVenue
 from ...core.db import utcnow
 from ...core.money import format_amount, grouped
 from ...events.documents import when_text
@@ -48,6 +48,14 @@ def sector_label(value) -> str:
         return str(SECTOR_LABELS[Sector(value)])
     except ValueError:
         return str(value)
+
+
+def document_kind_label(value) -> str:
+    return str(DOCUMENT_KIND_LABELS[DocumentKind(value)])
+
+
+def venue_label(value) -> str:
+    return str(VENUE_LABELS[SigningVenue(value)])
 
 
 def kind_label(value) -> str:
