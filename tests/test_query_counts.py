@@ -21,7 +21,12 @@ def test_public_member_directory_is_one_query(client, people, db):
         factories.organization(f"会员单位{n:02d}有限公司", tier="member")
     many, many_statements = statements_sent(db, lambda: client.get("/members"))
     assert "会员单位49有限公司" in many.get_data(as_text=True)
-    assert len(few_statements) == len(many_statements) == 1, many_statements
+    # The change stamps (for the ETag), then the list.
+    assert len(few_statements) == len(many_statements) == 2, many_statements
+    # Asked again with its ETag: the stamps alone, and a 304.
+    again, again_statements = statements_sent(db, lambda: client.get("/members", headers={
+        "If-None-Match": many.headers["ETag"]}), status=304)
+    assert again.status_code == 304 and len(again_statements) == 1, again_statements
 
 
 def _bigger_agenda(meeting, organizations):
@@ -54,9 +59,12 @@ def test_event_page_sends_the_same_statements_whatever_the_agenda(client, people
     assert few.status_code == many.status_code == 200
     assert "嘉宾231" in many.get_data(as_text=True)
     assert len(few_statements) == len(many_statements), many_statements
-    # The event, then one query per level: organizers, their organizations, sessions,
-    # host organizations, items, participants, people.
-    assert len(many_statements) <= 8, many_statements
+    # The change stamps (for the ETag), the event, then one query per level: organizers, their
+    # organizations, sessions, host organizations, items, participants, people.
+    assert len(many_statements) <= 9, many_statements
+    again, again_statements = statements_sent(db, lambda: client.get(f"/events/{slug}", headers={
+        "If-None-Match": many.headers["ETag"]}), status=304)
+    assert again.status_code == 304 and len(again_statements) == 1, again_statements
 
 
 def test_ceremony_pack_sends_the_same_statements_for_2_or_8_agreements(app, people, db):

@@ -3,22 +3,26 @@ Sessions and agenda items are in agenda_services.py, people in
 people_services.py; their functions are importable from here too, so that
 callers have one `services` for the whole event. They flush, never commit."""
 import re
+from functools import lru_cache
 from typing import Any, Mapping
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event as orm_event
+from sqlalchemy import bindparam, func, inspect, or_, select
+from sqlalchemy.orm import Session, selectinload
 
+from ..core.db import utcnow
 from ..core.errors import ServiceError
 from ..core.validation import Problems, datetime_value, enum_value, int_value, line, text
 from ..extensions import db
+from ..members.models import Organization
 from .agenda_services import (ITEM_FIELDS, SESSION_FIELDS, add_item, add_session, clean_item,  # noqa: F401
                               clean_session, delete_item, delete_session, move_item, update_item, update_session)
 from .checks import (apply_changes, check_capacity, check_window, fields_to_clean, hhmm, organization_field,
                      raise_problems)
 from .models import (MAX_REMINDER_DAYS, AgendaItem, AgendaParticipant, Event, EventOrganizer, EventSession,
-                     EventStatus, OrganizerRole)
+                     EventStatus, OrganizerRole, Person)
 from .people_services import (PERSON_FIELDS, add_participant, clean_person, create_person,  # noqa: F401
                               remove_participant, update_person)
 
@@ -206,6 +210,73 @@ def event_by_slug(slug: str, *, with_agenda: bool = False) -> Event | None:
     if with_agenda:
         query = query.options(*AGENDA_LOAD)
     return db.session.scalar(query)
+
+
+@lru_cache(maxsize=1)
+def _page_stamp_statement():
+    """Built once: making a statement of a dozen subqueries and its cache key
+    cost more than running it (benchmarks/pages.py)."""
+    # The event read once (one bound slug): every count below refers to this row.
+    ev = select(Event.id, Event.status, Event.updated_at).where(Event.slug == bindparam("slug")).cte("ev")
+    event_id = select(ev.c.id).scalar_subquery()
+    session_ids = select(EventSession.id).where(EventSession.event_id == event_id)
+    item_ids = select(AgendaItem.id).where(AgendaItem.session_id.in_(session_ids))
+
+    def newest_and_count(model, *where):
+        return (select(func.max(model.updated_at)).where(*where).scalar_subquery(),
+                select(func.count()).select_from(model).where(*where).scalar_subquery())
+
+    return select(
+        ev.c.status, ev.c.updated_at,
+        *newest_and_count(EventSession, EventSession.event_id == event_id),
+        *newest_and_count(AgendaItem, AgendaItem.session_id.in_(session_ids)),
+        select(func.count()).select_from(EventOrganizer).where(EventOrganizer.event_id == event_id).scalar_subquery(),
+        select(func.count()).select_from(AgendaParticipant).where(AgendaParticipant.agenda_item_id.in_(item_ids))
+        .scalar_subquery(),
+        select(func.max(Person.updated_at)).where(Person.id.in_(
+            select(AgendaParticipant.person_id).where(AgendaParticipant.agenda_item_id.in_(item_ids))))
+        .scalar_subquery(),
+        select(func.max(Organization.updated_at)).where(or_(
+            Organization.id.in_(select(EventOrganizer.organization_id).where(EventOrganizer.event_id == event_id)),
+            Organization.id.in_(select(EventSession.host_organization_id).where(EventSession.event_id == event_id))))
+        .scalar_subquery(),
+    ).select_from(ev)
+
+
+def page_stamp(slug: str) -> tuple | None:
+    """What the public page, programme and calendar of a published event are
+    made of, as change stamps read in one statement: the event's, its sessions',
+    items', speakers' and organizations' newest updated_at with the row counts
+    (a deleted row lowers a count); organizer and speaker rows have no time of
+    their own and touch their event or item instead (_touch_parents). None for
+    an event the public does not see."""
+    # Core, not the ORM: nothing to map, and the ORM's execution path cost more than the query.
+    row = db.session.connection().execute(_page_stamp_statement(), {"slug": slug[:80].lower()}).first()
+    if row is None or row[0] != EventStatus.published:
+        return None
+    return tuple(row[1:])
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _touch_parents(session, flush_context, instances) -> None:
+    """Organizer and speaker rows carry no updated_at: adding, moving or
+    removing one touches its event or agenda item, whose stamps the public
+    pages' ETags are made of (page_stamp)."""
+    now = None
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Event, AgendaItem)):
+            # A row taken out of the list (delete-orphan) is deleted later in this flush.
+            listed = "organizers" if isinstance(obj, Event) else "participants"
+            parent = obj if inspect(obj).attrs[listed].history.has_changes() else None
+        elif isinstance(obj, EventOrganizer):
+            parent = obj.event if obj.event is not None else session.get(Event, obj.event_id)
+        elif isinstance(obj, AgendaParticipant):
+            parent = obj.item if obj.item is not None else session.get(AgendaItem, obj.agenda_item_id)
+        else:
+            continue
+        if parent is not None and parent not in session.deleted:
+            now = now or utcnow()
+            parent.updated_at = now
 
 
 def rotate_screen_token(event: Event, actor=None) -> str:

@@ -4,6 +4,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.conditional import cacheable
 from ..core.downloads import download_response
 from ..core.i18n import translated
 from . import bp, services
@@ -25,6 +26,7 @@ def public_list():
 
 
 @bp.route("/events/<slug>")
+@cacheable(services.page_stamp)
 def public_detail(slug):
     event = _visible_event(slug)
     return render_template("events/detail.html", event=event, roles=translated(ROLE_LABELS),
@@ -33,6 +35,7 @@ def public_detail(slug):
 
 
 @bp.route("/events/<slug>/program.pdf")
+@cacheable(services.page_stamp)
 def program(slug):
     event = _visible_event(slug)
     return download_response(program_pdf(event), _("Programme of %(title)s", title=event.title) + ".pdf",
@@ -40,6 +43,7 @@ def program(slug):
 
 
 @bp.route("/events/<slug>/calendar.ics")
+@cacheable(services.page_stamp)
 def calendar(slug):
     event = _visible_event(slug)
     return download_response(calendar_bytes(event), f"{event.slug}.ics", "text/calendar")

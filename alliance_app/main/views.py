@@ -4,7 +4,7 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..extensions import db
+from ..extensions import csrf, db
 from ..core.i18n import LANG_COOKIE
 from ..core.security import is_safe_next
 from . import bp
@@ -16,7 +16,14 @@ def index():
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():
+    """Anonymous visitors switch without a CSRF token: their pages carry none,
+    so that one cached page serves every visitor (core/conditional.py), and a
+    forged switch only sets a language cookie. A signed-in user's choice is
+    saved on the account: that one is checked."""
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     lang = request.form.get("lang", "")
     target = request.form.get("next", "")
     response = redirect(target if is_safe_next(target) else url_for("main.index"))

@@ -321,3 +321,13 @@ def organization_choices():
 
     orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name_key)).all()
     return [SelectChoice("", "—")] + [SelectChoice(str(org_id), name) for org_id, name in orgs]
+
+
+def directory_stamp() -> tuple:
+    """What the public directory is made of, in one statement: the newest
+    change to any organization (joining, leaving, a new name or tier all update
+    its row) and how many there are (a deleted one lowers the count)."""
+    return tuple(db.session.connection().execute(_DIRECTORY_STAMP).one())
+
+
+_DIRECTORY_STAMP = select(func.max(Organization.updated_at), func.count(Organization.id))  # built once

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.labels import ROLE_LABELS
+from ..core.conditional import cacheable
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..core.formflow import form_data, submit
@@ -248,6 +249,7 @@ def my_organization():
 
 
 @bp.route("/members")
+@cacheable(services.directory_stamp)
 def directory():
     """Public: active members with their public details only."""
     orgs = db.session.scalars(

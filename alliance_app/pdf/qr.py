@@ -1,25 +1,38 @@
-"""QR codes in print: sized by their modules, drawn as one path."""
-import functools
-import itertools
+"""QR codes in print: encoded once each by zxing-cpp, drawn as one path.
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
+Why zxing-cpp (benchmarks/documents.py, RESULTS.md): a badge's code took about
+10 ms in reportlab's pure-Python encoder, and segno, pure Python as well, costs
+the same once it tries the eight mask patterns the standard asks for; ZXing's
+C++ encoder does the whole job, masks included, in a few hundredths of that."""
+import re
+from functools import lru_cache
+
+import zxingcpp
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 QR_LEVEL = "M"
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for, inside the drawn square
+_DARK_RUN = re.compile(rb"\x01+")
+_DARK = bytes.maketrans(bytes(range(256)), bytes([1] + [0] * 255))  # image byte 0 (black) → module 1
 
 
-def _qr_widget(value: str, size: float) -> QrCodeWidget:
-    return QrCodeWidget(value, barLevel=QR_LEVEL, barBorder=QR_QUIET_MODULES, barWidth=size, barHeight=size)
+@lru_cache(maxsize=1024)
+def qr_matrix(value: str) -> tuple[bytes, ...]:
+    """The modules of `value`'s QR code (error correction M, smallest version),
+    one bytes row per line from the top, 1 for a dark module. Cached: a badge
+    asks for its code's size, quiet zone and drawing and encodes it once; a
+    document printing one code on every page (a footer) encodes it once too."""
+    code = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level=QR_LEVEL)
+    image = code.to_image(scale=1, add_quiet_zones=False)  # 0 = dark, 255 = light, one byte a module
+    modules = bytes(memoryview(image).cast("B")).translate(_DARK)
+    count = image.shape[1]
+    return tuple(modules[start:start + count] for start in range(0, len(modules), count))
 
 
 def _module_count(value: str) -> int:
-    qr = _qr_widget(value, 1).qr
-    # The version alone gives the size (4 × version + 17 modules): no need to
-    # build the whole code (8 mask patterns tried) just to measure it.
-    return 4 * (qr.version or qr.calculate_version()) + 17
+    return len(qr_matrix(value))
 
 
 def qr_box_size(value: str, modules_mm: float, maximum_mm: float | None = None) -> float:
@@ -37,39 +50,29 @@ def qr_quiet_zone(value: str, size: float) -> float:
     return size * QR_QUIET_MODULES / (_module_count(value) + 2 * QR_QUIET_MODULES)
 
 
-@functools.lru_cache(maxsize=1024)
-def _modules(value: str) -> tuple[tuple[bool, ...], ...]:
-    """The module matrix of a code: choosing its mask tries all eight (about
-    60 ms under load), and a document that prints the same code on many pages,
-    or is built again, needs it once."""
-    qr = _qr_widget(value, 1).qr
-    qr.make()
-    return tuple(tuple(bool(cell) for cell in row) for row in qr.modules)
+def _path_operators(matrix: tuple[bytes, ...]) -> str:
+    """The dark modules as PDF rectangles in module units, origin at the lower
+    left module: one rectangle per horizontal run of dark modules."""
+    count = len(matrix)
+    return "\n".join(f"{run.start()} {count - 1 - row_number} {run.end() - run.start()} 1 re"
+                     for row_number, row in enumerate(matrix) for run in _DARK_RUN.finditer(row))
 
 
 def draw_qr(canv, value: str, x: float, y: float, size: float) -> None:
-    """The QR code of reportlab's QR widget (error correction M, a quiet zone of
-    four modules) as a size × size square with its lower left corner at (x, y).
+    """The QR code of `value` (error correction M, a quiet zone of four modules)
+    as a size × size square with its lower left corner at (x, y).
 
-    The widget's own drawing (renderPDF of one Rect shape per run of modules)
-    made a badge cost 16 ms and can leave hairline seams between rows in
-    anti-aliasing viewers; its module matrix is drawn here as one filled path
-    instead: the same geometry, 7 ms a badge (measured on 400), no seams."""
-    modules = _modules(value)
-    border = QR_QUIET_MODULES
-    module = size / (len(modules) + 2 * border)
-    path = canv.beginPath()
-    for row_number, row in enumerate(modules):
-        top = y + size - (row_number + border) * module
-        column = 0
-        for dark, run in itertools.groupby(row):
-            length = len(list(run))
-            if dark:
-                path.rect(x + (column + border) * module, top - module, length * module, module)
-            column += length
+    One filled path in a coordinate system of modules, written as PDF operators:
+    reportlab's per-rectangle path calls formatted each coordinate in Python
+    (about a millisecond a code); one path also leaves no seams between rows in
+    anti-aliasing viewers."""
+    matrix = qr_matrix(value)
+    module = size / (len(matrix) + 2 * QR_QUIET_MODULES)
     canv.saveState()
+    canv.translate(x + QR_QUIET_MODULES * module, y + QR_QUIET_MODULES * module)
+    canv.scale(module, module)
     canv.setFillColor(colors.black)
-    canv.drawPath(path, stroke=0, fill=1)
+    canv.addLiteral(_path_operators(matrix) + "\nf")
     canv.restoreState()
 
 

@@ -5,6 +5,8 @@ rule in the category colour, the delegate's name (large, shrunk to fit, two
 lines at most), the organization (wrapping, shrunk to fit), the position, the
 QR code (at least 22 mm of modules plus its quiet zone) and a band in the
 category colour with the category label."""
+from functools import lru_cache
+
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -31,6 +33,7 @@ PAD = 5                # left padding of the text
 QR_MODULES_MIN = 23    # mm of QR modules (without the quiet zone) on a badge: scannable from a phone
 QR_BOX_MAX = 30        # mm, quiet zone included
 CROP_OFFSET, CROP_LENGTH = 1, 2.5
+GREY_TEXT, DARK_TEXT = colors.HexColor("#4b5563"), colors.HexColor("#1f2937")
 
 
 def _hex(value: str):
@@ -50,15 +53,29 @@ def _wrap_within(paragraph: Paragraph, width: float) -> float:
     return height
 
 
-def _fit(text: str, width: float, tries, base: ParagraphStyle, colour=colors.black, name: str = "fit"):
+@lru_cache(maxsize=256)
+def _style(base: ParagraphStyle, size: float, colour, name: str) -> ParagraphStyle:
+    # Made once per document and size, not per badge: a ParagraphStyle copies its parent's attributes.
+    return ParagraphStyle(f"{name}-{size}", parent=base, fontSize=size, leading=round(size * 1.22, 2),
+                          textColor=colour, spaceBefore=0, spaceAfter=0)
+
+
+def _fit(text: str, width: float, tries, base: ParagraphStyle, colour=colors.black, name: str = "fit",
+         fitted: dict | None = None):
     """A paragraph of `text` (escaped) in the first (font size, most lines) of
     `tries` that fits `width`; the last one, scaled down, when none does.
-    Returns (flowable, height)."""
+    Returns (flowable, height). With `fitted`, a dict kept for one document,
+    the same text in the same place is fitted once: the event title on every
+    badge, an organization's name on each of its delegates'."""
+    if fitted is not None:
+        key = (text, round(width, 3), tuple(tries), id(base), str(colour), name)
+        if key not in fitted:
+            fitted[key] = _fit(text, width, tries, base, colour, name)
+        return fitted[key]
     style = None
     paragraph = None
     for size, lines in tries:
-        style = ParagraphStyle(f"{name}-{size}", parent=base, fontSize=size, leading=round(size * 1.22, 2),
-                               textColor=colour, spaceBefore=0, spaceAfter=0)
+        style = _style(base, size, colour, name)
         paragraph = para(text, style)
         height = _wrap_within(paragraph, width)
         # Fits, and no word is cut in two (Latin words are split only as a last resort).
@@ -104,7 +121,8 @@ def _crop_marks(canv, x: float, y: float) -> None:
     canv.restoreState()
 
 
-def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: ParagraphStyle) -> None:
+def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: ParagraphStyle,
+                fitted: dict | None = None) -> None:
     width, height = BADGE_W * mm, BADGE_H * mm
     colour = _hex(CATEGORY_COLOURS.get(registration.category, "#4b5563"))
     font = cjk_font().name
@@ -128,7 +146,7 @@ def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: P
 
     # The event title over the whole width, and a rule in the category colour.
     top = y + height - 4 * mm
-    title, title_h = _fit(event.title, width - 2 * PAD * mm, EVENT_TRIES, base, colors.HexColor("#4b5563"), "ev")
+    title, title_h = _fit(event.title, width - 2 * PAD * mm, EVENT_TRIES, base, GREY_TEXT, "ev", fitted)
     title.drawOn(canv, x + PAD * mm, top - title_h)
     rule_y = top - 7 * mm
     canv.saveState()
@@ -140,17 +158,17 @@ def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: P
     # Name, organization and position, left of the QR code.
     text_w = qr_x - (x + PAD * mm)  # the quiet zone of the QR code stays free
     cursor = rule_y - 1.5 * mm
-    name, name_h = _fit(registration.name, text_w, NAME_TRIES, base, colors.black, "name")
+    name, name_h = _fit(registration.name, text_w, NAME_TRIES, base, colors.black, "name")  # each its own
     name.drawOn(canv, x + PAD * mm, cursor - name_h)
     cursor -= name_h + 1.2 * mm
     organization = registration.organization.name if registration.organization else ""
     if organization:
-        org, org_h = _fit(organization, text_w, ORG_TRIES, base, colors.HexColor("#1f2937"), "org")
+        org, org_h = _fit(organization, text_w, ORG_TRIES, base, DARK_TEXT, "org", fitted)
         org.drawOn(canv, x + PAD * mm, cursor - org_h)
         cursor -= org_h + 1 * mm
     if registration.position:
         position, position_h = _fit(registration.position, text_w, POSITION_TRIES, base,
-                                    colors.HexColor("#4b5563"), "pos")
+                                    GREY_TEXT, "pos", fitted)
         position.drawOn(canv, x + PAD * mm, cursor - position_h)
     seat = seat_text(registration)
     if seat:  # the hall seat, just above the band
@@ -162,10 +180,13 @@ class BadgeSheet(Flowable):
     """One A4 sheet of badges, drawn at fixed places on the page whatever the
     margins of the document."""
 
-    def __init__(self, event, registrations, urls, reached=None):
+    def __init__(self, event, registrations, urls, reached=None, fitted: dict | None = None, base=None):
         super().__init__()
         self.event, self.registrations, self.urls = event, registrations, urls
         self.reached = reached  # called once the sheet is drawn (progress of a long build)
+        # Shared by the sheets of one document: text fitted once (see _fit), one base style.
+        self.fitted = {} if fitted is None else fitted
+        self.base = base
 
     def wrap(self, available_width, available_height):
         # The whole frame: the next sheet starts on a new page.
@@ -176,10 +197,10 @@ class BadgeSheet(Flowable):
         origin_x, origin_y = canv.absolutePosition(0, 0)
         canv.saveState()
         canv.translate(-origin_x, -origin_y)  # page coordinates from here on
-        base = styles()["body"]
+        base = self.base or styles()["body"]
         for index, (registration, url) in enumerate(zip(self.registrations, self.urls)):
             x, y = _badge_origin(index)
-            _draw_badge(canv, self.event, registration, url, x, y, base)
+            _draw_badge(canv, self.event, registration, url, x, y, base, self.fitted)
             _crop_marks(canv, x, y)
         canv.restoreState()
         if self.reached is not None:
@@ -206,7 +227,8 @@ def badges_pdf(event, registrations, progress=None) -> bytes:
                          title=title, subject=event.title)
     urls = [ticket_url(registration) for registration in registrations]
     total = len(registrations)
+    fitted, base = {}, styles()["body"]
     story = [BadgeSheet(event, registrations[start:start + PER_SHEET], urls[start:start + PER_SHEET],
-                        _reached(progress, min(start + PER_SHEET, total), total))
+                        _reached(progress, min(start + PER_SHEET, total), total), fitted, base)
              for start in range(0, total, PER_SHEET)]
     return build_pdf(story, title=title, subject=event.title, margins_mm=(8, 8, 8, 8))
