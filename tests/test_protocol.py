@@ -464,6 +464,40 @@ def test_the_seat_is_on_the_badge_and_the_ticket_and_the_chart(app, people, lang
     assert "甲单位代表" in grid and "媒体区" in grid and seat in listing
 
 
+def test_badges_read_every_seat_at_once(app, people):
+    """A whole event's badges: the seats come in one statement, not one per badge
+    (3,000 badges sent 3,000 more statements before)."""
+    from alliance_app.protocol import hall
+    from alliance_app.registrations.documents import badges_pdf
+
+    from . import factories
+    from .conftest import statements_sent
+
+    session = people.meeting.session
+    hall.set_zones(session, ZONES)
+    delegates = [people.registration_a] + [factories.registration(people.meeting.event, people.staff, people.org_a,
+                                                                  f"代表{n}") for n in range(7)]
+    hall.assign(session, [{"registration_id": r.id, "zone": "代表区", "row": n // 4 + 1, "seat": n % 4 + 1}
+                          for n, r in enumerate(delegates)])
+    db.session.commit()
+    from sqlalchemy.orm import selectinload
+
+    from alliance_app.registrations.models import Registration
+
+    def loaded(count):  # as the badge pages load them: with their organizations
+        return db.session.scalars(select(Registration).where(Registration.id.in_([r.id for r in delegates[:count]]))
+                                  .options(selectinload(Registration.organization)).order_by(Registration.id)).all()
+
+    with language(app):
+        one_delegate, eight_delegates, event = loaded(1), loaded(8), people.meeting.event
+        assert event.title  # loaded before counting, as the page has it
+        _one_badge, one = statements_sent(db, lambda: badges_pdf(event, one_delegate))
+        eight_badges, eight = statements_sent(db, lambda: badges_pdf(event, eight_delegates))
+    assert len(eight) == len(one)
+    text = squash(pdf_pages(eight_badges)[0])
+    assert all(f"代表区第{row}排{seat}座" in text for row in (1, 2) for seat in range(1, 5))
+
+
 def test_the_demo_plenary_has_its_rostrum_table_cards_and_hall(app, db):
     from alliance_app.demo import MEETING_SLUG, load_demo_data
     from alliance_app.events.models import Event

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 
 from ...pdf.document import build_pdf, escape, para, styles
 from ...pdf.fonts import cjk_font
-from ...protocol.hall import seat_text
+from ...protocol.hall import seat_texts
 from ...pdf.qr import draw_qr, qr_box_size, qr_quiet_zone
 from ..labels import CATEGORY_COLOURS, CATEGORY_LABELS
 from ..tickets import ticket_url
@@ -122,7 +122,7 @@ def _crop_marks(canv, x: float, y: float) -> None:
 
 
 def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: ParagraphStyle,
-                fitted: dict | None = None) -> None:
+                fitted: dict | None = None, seat: str = "") -> None:
     width, height = BADGE_W * mm, BADGE_H * mm
     colour = _hex(CATEGORY_COLOURS.get(registration.category, "#4b5563"))
     font = cjk_font().name
@@ -170,7 +170,6 @@ def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: P
         position, position_h = _fit(registration.position, text_w, POSITION_TRIES, base,
                                     GREY_TEXT, "pos", fitted)
         position.drawOn(canv, x + PAD * mm, cursor - position_h)
-    seat = seat_text(registration)
     if seat:  # the hall seat, just above the band
         seat_line, _seat_h = _fit(seat, text_w, SEAT_TRIES, base, colour, "seat")
         seat_line.drawOn(canv, x + PAD * mm, y + (BAND_H + 1.2) * mm)
@@ -180,9 +179,11 @@ class BadgeSheet(Flowable):
     """One A4 sheet of badges, drawn at fixed places on the page whatever the
     margins of the document."""
 
-    def __init__(self, event, registrations, urls, reached=None, fitted: dict | None = None, base=None):
+    def __init__(self, event, registrations, urls, reached=None, fitted: dict | None = None, base=None,
+                 seats: dict[int, str] | None = None):
         super().__init__()
         self.event, self.registrations, self.urls = event, registrations, urls
+        self.seats = seats or {}  # the hall seat's line by registration id (protocol.hall.seat_texts)
         self.reached = reached  # called once the sheet is drawn (progress of a long build)
         # Shared by the sheets of one document: text fitted once (see _fit), one base style.
         self.fitted = {} if fitted is None else fitted
@@ -200,7 +201,8 @@ class BadgeSheet(Flowable):
         base = self.base or styles()["body"]
         for index, (registration, url) in enumerate(zip(self.registrations, self.urls)):
             x, y = _badge_origin(index)
-            _draw_badge(canv, self.event, registration, url, x, y, base, self.fitted)
+            _draw_badge(canv, self.event, registration, url, x, y, base, self.fitted,
+                        self.seats.get(registration.id, ""))
             _crop_marks(canv, x, y)
         canv.restoreState()
         if self.reached is not None:
@@ -227,8 +229,8 @@ def badges_pdf(event, registrations, progress=None) -> bytes:
                          title=title, subject=event.title)
     urls = [ticket_url(registration) for registration in registrations]
     total = len(registrations)
-    fitted, base = {}, styles()["body"]
+    fitted, base, seats = {}, styles()["body"], seat_texts(registrations)
     story = [BadgeSheet(event, registrations[start:start + PER_SHEET], urls[start:start + PER_SHEET],
-                        _reached(progress, min(start + PER_SHEET, total), total), fitted, base)
+                        _reached(progress, min(start + PER_SHEET, total), total), fitted, base, seats)
              for start in range(0, total, PER_SHEET)]
     return build_pdf(story, title=title, subject=event.title, margins_mm=(8, 8, 8, 8))
