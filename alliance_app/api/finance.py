@@ -24,9 +24,9 @@ from ..finance.models import Bill, BillKind, BillStatus, Payment, PaymentMethod
 from ..members.models import Organization
 from ..registrations.models import DelegateCategory
 from . import API_PREFIX
-from .agreements import AMOUNT_AS_STRING, DecimalString, ListOf, StrictBoolean
 from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
-from .fields import DATE_ERRORS, INTEGER_ERRORS, Choice, Id, Text, in_range
+from .fields import (AMOUNT_AS_STRING, DATE_ERRORS, INTEGER_ERRORS, Choice, DecimalString, Id, ListOf, StrictBoolean,
+                     Text, in_range)
 from .resource import Lookup, operation_for
 
 
