@@ -19,6 +19,7 @@ from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
 from . import answers as event_answers
+from . import question_services
 from .messages import DELEGATE_KINDS, PROMOTED, tell_delegate, tell_representative
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
@@ -251,7 +252,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
     answered = []
     seen_mobiles: dict[str, int] = {}
     many = len(delegates) > 1
-    event_questions = event_answers.questions(event)
+    event_questions = question_services.questions(event)
     for index, data in enumerate(delegates):
         prefix = f"delegates-{index}-" if many else ""
         data = dict(data)
@@ -313,7 +314,7 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
     answer_values = {}
     if raw_answers is not None:
         answer_values, answer_problems = event_answers.clean_answers(
-            event_answers.questions(registration.event), values.get("category") or registration.category,
+            question_services.questions(registration.event), values.get("category") or registration.category,
             raw_answers, partial=True)
         problems.update(answer_problems)
     if values.get("mobile") and not problems.get("mobile"):
