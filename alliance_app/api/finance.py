@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..core.downloads import download_response
 from ..core.permissions import login_required, secretariat_required
 from ..events.models import Event
-from ..finance import fees, services
+from ..finance import balances, fees, services
 from ..finance.documents import receipt_pdf
 from ..finance.models import Bill, BillKind, BillStatus, Payment, PaymentMethod
 from ..members.models import Organization
@@ -270,7 +270,7 @@ class DuesYear(MethodView):
         """Dues billed, received and outstanding per tier of the year, summed by the database."""
         if not 2000 <= year <= 2100:
             abort(404)
-        return {"year": year, "tiers": services.dues_totals(year)}
+        return {"year": year, "tiers": balances.dues_totals(year)}
 
 
 @blp.route("/events/<int:event_id>/fees", endpoint="event_fees")
