@@ -91,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reports import bp as reports_bp
     from .finance import bp as finance_bp
     from .followup import bp as followup_bp
+    from .protocol import bp as protocol_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -101,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(protocol_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(finance_bp)

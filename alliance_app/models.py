@@ -11,7 +11,7 @@ from .events.models import (AgendaItem, AgendaParticipant, Event, EventOrganizer
 from .registrations.models import EventQuota, Registration, RegistrationSession  # noqa: F401
 from .registrations.question_models import EventQuestion, RegistrationAnswer  # noqa: F401
 from .registrations.invitation_models import Invitation  # noqa: F401
-from .protocol.models import EventProtocol, ProtocolRank, RostrumSeat  # noqa: F401
+from .protocol.models import EventProtocol, HallSeat, HallZone, ProtocolRank, RostrumSeat  # noqa: F401
 from .agreements.models import (Agreement, AgreementClause, AgreementCounter, AgreementParty,  # noqa: F401
                                 AgreementSector)
 from .finance.models import (Allocation, Bill, DuesRate, EventFee, InvoiceDetails, InvoiceRequest,  # noqa: F401

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from ..core.errors import ServiceError
 from ..core.permissions import secretariat_required
 from ..events.models import Event, EventSession
-from ..protocol import services
+from ..protocol import hall, services
 from . import API_PREFIX
 from .fields import Id
 from .resource import Lookup, operation_for
@@ -126,3 +126,86 @@ class SessionRostrum(MethodView):
         """Seat the rostrum as sent, replacing its seats: a person in two seats,
         an unknown person or more people than seats are refused, nothing saved."""
         return _rostrum_answer(session, services.save_rostrum(session, data["rows"], current_user))
+
+
+# --- hall seating ---------------------------------------------------------------------------------------
+
+class ZoneSchema(ma.Schema):
+    name = ma.fields.String(required=True, metadata={"description": "Unique in the session, e.g. 贵宾区"})
+    kind = ma.fields.String(load_default="general", metadata={
+        "description": "vip (ranked guests, front), media, or general (by organization)"})
+    layout = ma.fields.String(load_default="rows", metadata={"description": "rows, or tables (round tables)"})
+    rows = ma.fields.Integer(required=True, strict=True, metadata={"description": "Rows, or tables"})
+    seats = ma.fields.Integer(required=True, strict=True, metadata={"description": "Seats per row, or per table"})
+    capacity = ma.fields.Integer(dump_only=True)
+
+
+class AssignmentSchema(ma.Schema):
+    registration_id = ma.fields.Integer(required=True, strict=True)
+    zone = ma.fields.String(required=True, metadata={"description": "The zone's name"})
+    row = ma.fields.Integer(required=True, strict=True, metadata={"description": "Row, or table, from 1"})
+    seat = ma.fields.Integer(required=True, strict=True, metadata={"description": "From 1 at the hall's left "
+                                                                                  "(at a table: clockwise)"})
+    name = ma.fields.String(dump_only=True)
+    organization = ma.fields.String(dump_only=True, allow_none=True)
+    label = ma.fields.String(dump_only=True, metadata={"description": "The seat as printed on the badge"})
+
+
+class SeatsWriteSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    zones = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Replaces the zones ([{name, kind, layout, rows, seats}]); refused if a seated "
+                       "delegate's seat would vanish"})
+    unassign = ma.fields.List(ma.fields.Integer(strict=True), metadata={"description": "Registration ids to "
+                                                                                       "unseat"})
+    assignments = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "[{registration_id, zone, row, seat}]: all or nothing"})
+    by_rule = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Then seat everyone not seated by rule: VIP zones by rank, media zones, the rest by "
+                       "organization"})
+
+
+class SeatsSchema(ma.Schema):
+    zones = ma.fields.List(ma.fields.Nested(ZoneSchema))
+    assignments = ma.fields.List(ma.fields.Nested(AssignmentSchema))
+    capacity = ma.fields.Integer()
+    seated = ma.fields.Integer()
+    unseated = ma.fields.List(ma.fields.Integer(), metadata={"description": "Who found no seat (by_rule only)"})
+
+
+def _seats_answer(session, unseated=()):
+    return {"zones": [{"name": z.name, "kind": z.kind.value, "layout": z.layout.value, "rows": z.rows,
+                       "seats": z.seats, "capacity": z.capacity} for z in hall.zones(session)],
+            "assignments": [{"registration_id": s.registration_id, "zone": s.zone.name, "row": s.row, "seat": s.seat,
+                             "name": s.registration.name, "label": hall.seat_label(s.zone, s.row, s.seat),
+                             "organization": s.registration.organization.name if s.registration.organization
+                             else None} for s in hall.assignments(session)],
+            **hall.counts(session), "unseated": [r.id for r in unseated]}
+
+
+@blp.route("/sessions/<int:session_id>/seats", endpoint="seats")
+class SessionSeats(MethodView):
+
+    @operation(access=secretariat_required, load=Lookup(EventSession, "session_id"), response=SeatsSchema,
+               errors=(401, 403, 404))
+    def get(self, session):
+        """The hall's zones and who sits where."""
+        return _seats_answer(session)
+
+    @operation(access=secretariat_required, load=Lookup(EventSession, "session_id"), body=SeatsWriteSchema,
+               response=SeatsSchema, errors=(400, 401, 403, 404, (409, "A seat was given by someone else "
+                                                                       "at the same moment")))
+    def post(self, data, session):
+        """In this order and all or nothing: replace the zones, unseat, seat as
+        sent, seat the rest by rule. Two people in one seat, a seat that does
+        not exist or a delegate not confirmed is refused."""
+        if "zones" in data:
+            hall.set_zones(session, data["zones"], current_user)
+        for registration_id in data.get("unassign", []):
+            hall.unassign(session, registration_id, current_user)
+        if data.get("assignments"):
+            hall.assign(session, data["assignments"], current_user)
+        unseated = hall.assign_by_rule(session, current_user).unseated if data["by_rule"] else []
+        return _seats_answer(session, unseated)

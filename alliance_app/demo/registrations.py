@@ -8,6 +8,7 @@ from ..accounts.models import Role, User
 from ..events.models import Event
 from ..extensions import db
 from ..members.models import Organization, OrganizationKind
+from ..protocol import hall
 from ..registrations import services
 from ..registrations.models import Registration
 
@@ -23,6 +24,9 @@ POSITIONS = {
 }
 MIX = [("enterprise", 205), ("government", 35), ("university", 22), ("association", 14), ("expert", 14),
        ("media", 12)]
+HALL_ZONES = [{"name": "贵宾区", "kind": "vip", "rows": 4, "seats": 16},
+              {"name": "媒体区", "kind": "media", "rows": 1, "seats": 12},
+              {"name": "代表区", "kind": "general", "rows": 16, "seats": 20}]
 KIND_FOR = {"government": OrganizationKind.government_agency, "university": OrganizationKind.university,
             "association": OrganizationKind.association}
 
@@ -61,6 +65,10 @@ def load_demo_registrations(meeting_slug: str, next_slug: str) -> list[str]:
             }, staff, organization_id=org.id if org else None)
             if rng.random() < 0.88:
                 services.check_in(registration, staff)
+    # The morning plenary's hall: leaders in front, the media to one side, the companies together.
+    plenary = meeting.sessions[0]
+    hall.set_zones(plenary, HALL_ZONES)
+    hall_result = hall.assign_by_rule(plenary)
     nxt = db.session.scalar(select(Event).where(Event.slug == next_slug))
     member_orgs = [o for o in orgs if o.is_member]
     for n in range(24):
@@ -68,4 +76,5 @@ def load_demo_registrations(meeting_slug: str, next_slug: str) -> list[str]:
         services.register(nxt, {"name": _name(rng, used), "position": rng.choice(POSITIONS["enterprise"]),
                                 "mobile": f"1370000{n:04d}", "category": "enterprise",
                                 "session_ids": [s.id for s in nxt.sessions]}, staff, organization_id=org.id)
-    return [f"Registrations: {number} for {meeting.title} ({meeting.seats_taken} seated), 24 for next year."]
+    return [f"Registrations: {number} for {meeting.title} ({meeting.seats_taken} seated), 24 for next year.",
+            f"Hall seating: {hall_result.seated} seats given in {plenary.title}."]

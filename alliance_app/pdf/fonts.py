@@ -109,3 +109,78 @@ def _choose(configured, index, instance_path) -> FontChoice:
                "without a Chinese font show as blank boxes. Set PDF_FONT_PATH to a TrueType font.")
     log.warning(warning)
     return FontChoice(name=FALLBACK_CID_FONT, source="reportlab built-in CID font", embedded=False, warning=warning)
+
+
+# --- characters the chosen font lacks ---------------------------------------------------------------
+# Rare surname characters (𠮷, 䶮 …) and some letters of minority and foreign
+# names may be missing from the chosen font. Each such character is drawn with
+# the first other usable TrueType font that has it (embedded), and otherwise
+# with the built-in CID font (not embedded) and reported, never silently
+# left as an empty box. A character beyond the CID font's reach is printed as
+# 〓, the typesetter's mark for a missing character, and reported too.
+
+MISSING_MARK = "〓"
+_fallbacks: list[tuple[str, object]] | None = None
+
+
+def _fallback_fonts() -> list[tuple[str, object]]:
+    """(registered name, face) of the other TrueType fonts we can embed."""
+    global _fallbacks
+    if _fallbacks is None:
+        main = cjk_font().name  # outside the lock: cjk_font takes it too
+        with _lock:
+            if _fallbacks is None:
+                found = []
+                for path, index, _source in _candidates(None, 0, current_app.instance_path):
+                    name = _try_font(path, index)
+                    if name and name != main and all(name != n for n, _f in found):
+                        found.append((name, pdfmetrics.getFont(name).face))
+                _fallbacks = found
+    return _fallbacks
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    font = pdfmetrics.getFont(font_name)
+    face = getattr(font, "face", None)
+    if face is None or not hasattr(face, "charToGlyph"):
+        return True  # a CID font: its coverage cannot be asked; it is what the reader has
+    return ord(char) in face.charToGlyph or char.isspace()
+
+
+def font_runs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """`text` cut into (font name, piece) runs so that every character is
+    drawn by a font that has it; and the characters no embeddable font has
+    (drawn with the built-in CID font, to be reported to the user)."""
+    main = cjk_font().name
+    runs: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for char in text:
+        font = main
+        if not has_glyph(main, char):
+            font = next((name for name, face in _fallback_fonts() if ord(char) in face.charToGlyph), None)
+            if font is None:
+                if char not in missing:
+                    missing.append(char)
+                if ord(char) <= 0xFFFF:
+                    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID_FONT))
+                    font = FALLBACK_CID_FONT
+                else:
+                    # Beyond what the CID font can encode: the typesetter's mark for a missing character.
+                    font, char = main, MISSING_MARK if has_glyph(main, MISSING_MARK) else "?"
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs, missing
+
+
+def runs_width(runs: list[tuple[str, str]], size: float) -> float:
+    return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs)
+
+
+def draw_runs(canv, runs: list[tuple[str, str]], x: float, y: float, size: float) -> None:
+    """Draw the runs left to right from (x, y) on the baseline."""
+    for font, piece in runs:
+        canv.setFont(font, size)
+        canv.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, font, size)

@@ -1,10 +1,11 @@
 """Ranks per event and rostrum seats per session."""
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.enums import StrEnum, enum_column_type
 from ..events.models import Event, EventSession, Person
 from ..extensions import db
+from ..registrations.models import Registration
 
 MAX_ROWS = 3
 MAX_SEATS_PER_ROW = 31
@@ -73,3 +74,70 @@ class RostrumSeat(db.Model):
 
     session: Mapped[EventSession] = relationship()
     person: Mapped[Person] = relationship()
+
+
+MAX_HALL_ROWS = 80
+MAX_HALL_SEATS = 80
+
+
+class ZoneKind(StrEnum):
+    """What the assignment by rule puts in a zone: VIP seats by rank, the media
+    together, everyone else by organization."""
+    vip = "vip"
+    media = "media"
+    general = "general"
+
+
+class ZoneLayout(StrEnum):
+    rows = "rows"        # rows of seats (剧院式)
+    tables = "tables"    # round tables (圆桌式): `rows` counts the tables, `seats` the seats at each
+
+
+class HallZone(db.Model):
+    """A zone of the hall for one session: rows (or round tables) of seats."""
+    __tablename__ = "hall_zones"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("session_id", "name", name="uq_hall_zone_name"),
+        CheckConstraint(f"rows BETWEEN 1 AND {MAX_HALL_ROWS}", name="hall_rows_range"),
+        CheckConstraint(f"seats BETWEEN 1 AND {MAX_HALL_SEATS}", name="hall_seats_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[ZoneKind] = mapped_column(enum_column_type(ZoneKind, "hall_zone_kind"), default=ZoneKind.general)
+    layout: Mapped[ZoneLayout] = mapped_column(enum_column_type(ZoneLayout, "hall_zone_layout"),
+                                               default=ZoneLayout.rows)
+    rows: Mapped[int] = mapped_column(Integer)
+    seats: Mapped[int] = mapped_column(Integer)     # per row, or per table
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[EventSession] = relationship()
+
+    @property
+    def capacity(self) -> int:
+        return self.rows * self.seats
+
+
+class HallSeat(db.Model):
+    """A delegate's seat in the hall for one session. The unique constraints
+    keep a seat from being given twice, even by two requests at once."""
+    __tablename__ = "hall_seats"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("session_id", "zone_id", "row", "seat", name="uq_hall_seat"),
+        UniqueConstraint("session_id", "registration_id", name="uq_hall_seat_registration"),
+        CheckConstraint("row >= 1 AND seat >= 1", name="hall_seat_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("hall_zones.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    seat: Mapped[int] = mapped_column(Integer)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+
+    zone: Mapped[HallZone] = relationship()
+    session: Mapped[EventSession] = relationship()
+    registration: Mapped[Registration] = relationship()

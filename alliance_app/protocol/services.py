@@ -144,3 +144,41 @@ def swap_seats(session: EventSession, first_id: int, second_id: int, actor=None)
     (r1, s1), (r2, s2) = where[first_id], where[second_id]
     rows[r1][s1], rows[r2][s2] = second_id, first_id
     return save_rostrum(session, rows, actor)
+
+
+def precedence(session: EventSession, rows: list[list[Person]]) -> tuple[dict[int, int], dict[int, int]]:
+    """({person id: place in the order of precedence, 1 first}, {person id: rank})
+    of the people seated: by rank, then by surname strokes; the unranked last."""
+    ranks = dict(db.session.execute(select(ProtocolRank.person_id, ProtocolRank.rank)
+                                    .where(ProtocolRank.event_id == session.event_id)).all())
+    seated = [p for row in rows for p in row]
+    ordered = sorted(seated, key=lambda p: (ranks.get(p.id, MAX_RANK + 1), p.stroke_key or "", p.id))
+    return {p.id: place for place, p in enumerate(ordered, start=1)}, ranks
+
+
+def rostrum_pdf(session: EventSession) -> bytes:
+    from .documents import rostrum_pdf as build
+
+    rows = rostrum_rows(session)
+    order, ranks = precedence(session, rows)
+    return build(session, rows, order, ranks, settings_for(session.event).senior_side)
+
+
+def rostrum_in_precedence(session: EventSession) -> list[Person]:
+    rows = rostrum_rows(session)
+    order, _ranks = precedence(session, rows)
+    return sorted((p for row in rows for p in row), key=lambda p: order[p.id])
+
+
+def rank_candidates(event: Event) -> list[tuple[Person, int | None]]:
+    """The people the secretariat may rank for the event: those ranked already
+    and those on its agenda, ranked first (by rank), then by surname strokes."""
+    from ..events.models import AgendaItem, AgendaParticipant
+
+    ranks = dict(db.session.execute(select(ProtocolRank.person_id, ProtocolRank.rank)
+                                    .where(ProtocolRank.event_id == event.id)).all())
+    on_agenda = select(AgendaParticipant.person_id).join(AgendaItem, AgendaItem.id == AgendaParticipant.agenda_item_id) \
+        .join(EventSession, EventSession.id == AgendaItem.session_id).where(EventSession.event_id == event.id)
+    people = db.session.scalars(select(Person).where(Person.id.in_(on_agenda) | Person.id.in_(list(ranks) or [0])))
+    return sorted(((p, ranks.get(p.id)) for p in people),
+                  key=lambda pr: (pr[1] is None, pr[1] or 0, pr[0].stroke_key or "", pr[0].id))

@@ -7,6 +7,7 @@ from ..core.errors import ServiceError
 from ..extensions import db
 from ..core.permissions import secretariat_required
 from ..core.security import is_safe_next
+from ..protocol.hall import seat_text
 from . import bp, services
 from .tickets import TICKET_VERSION
 from .views import LABELS, _event, registration_query
@@ -42,7 +43,8 @@ def ticket_checkin(version, code):
         if is_safe_next(back):
             return redirect(back)
         return redirect(url_for("registrations.ticket_checkin", version=version, code=code))
-    return render_template("registrations/checkin_ticket.html", registration=registration, **LABELS)
+    return render_template("registrations/checkin_ticket.html", registration=registration,
+                           seat=seat_text(registration), **LABELS)
 
 
 @bp.route("/admin/events/<int:event_id>/check-in")

@@ -18,6 +18,7 @@ from ..extensions import db
 from . import answers as event_answers
 from . import question_services
 from . import services
+from ..protocol.hall import hand_over_seats
 from .messages import DELEGATE_KINDS, tell_delegate
 from .models import Registration, RegistrationSession, RegistrationStatus
 
@@ -85,6 +86,7 @@ def substitute(registration: Registration, data: Mapping[str, Any], actor) -> Re
         raise ServiceError(_l("This mobile number is registered already."), field="mobile", status=409)
     if session_ids != registration.session_ids:
         services._move_sessions(new, session_ids)
+    hand_over_seats(registration, new)  # the hall seats too
     record(db.session, "registration_substituted", registration,
            {"replaced_by_id": new.id, "replaced_by": new.name}, actor=actor)
     tell_delegate(registration, DELEGATE_KINDS[S.cancelled])

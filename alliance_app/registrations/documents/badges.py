@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 
 from ...pdf.document import build_pdf, escape, para, styles
 from ...pdf.fonts import cjk_font
+from ...protocol.hall import seat_text
 from ...pdf.qr import draw_qr, qr_box_size, qr_quiet_zone
 from ..labels import CATEGORY_COLOURS, CATEGORY_LABELS
 from ..tickets import ticket_url
@@ -76,6 +77,7 @@ NAME_TRIES = [(size, 1) for size in (24, 22, 20, 18, 16, 14)] + [(13, 2), (12, 2
 ORG_TRIES = [(11, 2), (10, 2), (10, 3), (9, 3), (8, 3), (7, 3)]
 POSITION_TRIES = [(9, 1), (8, 1), (8, 2), (7, 2)]
 EVENT_TRIES = [(7.5, 2), (6.5, 2)]
+SEAT_TRIES = [(10, 1), (9, 1), (8, 1), (7, 1), (6, 1)]
 
 
 # --- badges --------------------------------------------------------------------------------------
@@ -150,6 +152,10 @@ def _draw_badge(canv, event, registration, url: str, x: float, y: float, base: P
         position, position_h = _fit(registration.position, text_w, POSITION_TRIES, base,
                                     colors.HexColor("#4b5563"), "pos")
         position.drawOn(canv, x + PAD * mm, cursor - position_h)
+    seat = seat_text(registration)
+    if seat:  # the hall seat, just above the band
+        seat_line, _seat_h = _fit(seat, text_w, SEAT_TRIES, base, colour, "seat")
+        seat_line.drawOn(canv, x + PAD * mm, y + (BAND_H + 1.2) * mm)
 
 
 class BadgeSheet(Flowable):

@@ -8,6 +8,7 @@ from ...events.documents import when_text
 from ...pdf.document import FRAME_HEIGHT, FRAME_WIDTH, build_pdf, escape, para, styles
 from ...pdf.qr import QrFlowable, qr_box_size
 from ...pdf.tables import GREY, LIGHT_RULE, table_style
+from ...protocol.hall import seats_of
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
 from ..tickets import ticket_url
 
@@ -54,6 +55,10 @@ def ticket_pdf(registration) -> bytes:
     sessions = _session_titles(registration)
     if sessions:
         details.append((_("Sessions"), "\n".join(sessions)))
+    seats = seats_of(registration)
+    if seats:
+        details.append((_("Seat"), "\n".join(_("%(session)s: %(seat)s", session=session.title, seat=label)
+                                             for session, label in seats)))
     details.append((_("Ticket code"), registration.ticket_code))
     table = Table([[Paragraph(escape(label), label_style), para(value, s["body"])]
                    for label, value in details], colWidths=[35 * mm, 105 * mm], hAlign="CENTER")
