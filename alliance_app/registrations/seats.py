@@ -1,9 +1,10 @@
-"""Seats: taking and releasing them, placing a registration (confirmed,
-pending or waitlisted) and promoting the waitlist when a seat is freed. Seats
-are taken with conditional UPDATEs (`... SET seats_taken = seats_taken + 1
-WHERE seats_taken < capacity`) inside a savepoint, so concurrent registrations
-never pass a limit on SQLite or PostgreSQL; CHECK constraints back this up.
-They flush, never commit."""
+"""Seats counted against the event's, its sessions' and the organizations'
+limits (not the hall's seating plan: protocol/hall.py): taking and releasing
+them, placing a registration (confirmed, pending or waitlisted) and promoting
+the waitlist when a seat is freed. Seats are taken with conditional UPDATEs
+(`... SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity`) inside a
+savepoint, so concurrent registrations never pass a limit on SQLite or
+PostgreSQL; CHECK constraints back this up. They flush, never commit."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm.util import identity_key
