@@ -76,18 +76,18 @@ def main():
         from alliance_app.accounts.models import Role
         from alliance_app.accounts.services import create_api_token, create_user
         from alliance_app.extensions import db
-        from alliance_app.finance import services
+        from alliance_app.finance import balances
 
         app = create_app({"TESTING": True, "SECRET_KEY": "b" * 40, "TASK_QUEUE_URL": "memory://",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db"})
 
         @app.route("/bare/<int:year>")
         def bare(year):  # the same SQL, no token, no schema
-            return jsonify([{k: str(v) for k, v in row.items()} for row in services.dues_totals(year)])
+            return jsonify([{k: str(v) for k, v in row.items()} for row in balances.dues_totals(year)])
 
         @app.route("/bare-arrears")
         def bare_arrears():
-            return jsonify(len(services.overdue(date(2026, 12, 1))))
+            return jsonify(len(balances.overdue(date(2026, 12, 1))))
 
         with app.app_context():
             db.create_all()
@@ -114,7 +114,7 @@ def main():
             p50, p90 = timed(call, args.reps)
             print(f"| {name} | {p50:.1f} ms | {p90:.1f} ms | {count} |")
         with app.app_context():
-            totals = services.dues_totals(2026)
+            totals = balances.dues_totals(2026)
             print("2026:", ", ".join(f"{r['tier']} billed {r['billed']:,} received {r['received']:,}" for r in totals))
 
 

@@ -90,7 +90,7 @@ def main():
         from alliance_app.events import services as events
         from alliance_app.extensions import db
         from alliance_app.members.models import Organization
-        from alliance_app.registrations import answers, logistics
+        from alliance_app.registrations import logistics, question_services
 
         app = create_app({"TESTING": True, "SECRET_KEY": "b" * 40, "TASK_QUEUE_URL": "memory://",
                           "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
@@ -108,7 +108,7 @@ def main():
             event = events.create_event({"slug": "bench", "title": "基准会议", "starts_at": datetime(2027, 6, 16, 8, 30),
                                          "ends_at": datetime(2027, 6, 17, 17, 30), "venue": "会场"})
             for preset in ("accommodation", "travel"):
-                answers.add_preset(event, preset)
+                question_services.add_preset(event, preset)
             db.session.commit()
             event_id = event.id
             questions = logistics.questions_by_key(event)

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from alliance_app.agreements import archive, documents, services
+from alliance_app.agreements import archive, documents, services, signing_record
 from alliance_app.agreements.models import AgreementArchive, AgreementStatus
 from alliance_app.core.errors import ServiceError
 from alliance_app.events import services as event_services
@@ -63,7 +63,7 @@ def marks(data: bytes) -> list[str]:
 
 def test_signing_record_is_kept_and_the_agreement_stays_ready(app, people, orgs, agreement, db):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
     db.session.commit()
     assert agreement.status == AgreementStatus.ready  # the text did not change: no new check needed
     assert [(p.signatory_name, p.signatory_title) for p in agreement.parties] == [
@@ -73,7 +73,7 @@ def test_signing_record_is_kept_and_the_agreement_stays_ready(app, people, orgs,
                                                                             ("秘书处干事", None)]
     # A new record replaces the old one: a party left out has no signer any more.
     with language(app):
-        services.set_signing_record(agreement, {"signers": [{"organization_id": orgs["hfut"].id, "name": "刘校长"}]},
+        signing_record.set_signing_record(agreement, {"signers": [{"organization_id": orgs["hfut"].id, "name": "刘校长"}]},
                                     people.staff)
     db.session.commit()
     assert [p.signatory_name for p in agreement.parties] == [None, "刘校长", None]
@@ -99,7 +99,7 @@ def test_signing_record_is_kept_and_the_agreement_stays_ready(app, people, orgs,
 def test_bad_signing_records_are_refused_at_the_field_and_nothing_is_saved(app, people, orgs, agreement, db,
                                                                           change, field):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
     db.session.commit()
     ids = {"ORG_B": people.org_b.id, "XUNYING": orgs["xunying"].id}
 
@@ -110,7 +110,7 @@ def test_bad_signing_records_are_refused_at_the_field_and_nothing_is_saved(app, 
 
     bad = record_of(orgs, **fill(change))
     with language(app), pytest.raises(ServiceError) as caught:
-        services.set_signing_record(agreement, bad, people.staff)
+        signing_record.set_signing_record(agreement, bad, people.staff)
     assert field in caught.value.errors, caught.value.errors
     db.session.rollback()
     assert [p.signatory_name for p in agreement.parties] == ["褚兵", "吴玉程", "李缜"]
@@ -130,23 +130,23 @@ def test_a_signer_chosen_from_the_agenda_brings_name_and_title(app, people, orgs
         event_services.add_participant(ceremony, {"person_id": guest.id, "part": "guest"})
         agreement = make(app, people.staff, [(orgs["xunying"], None, None), (orgs["hfut"], None, None)],
                          event=meeting.event, agenda_item_id=ceremony.id)
-        assert services.signing_participants(agreement) == [person]  # signatories only
-        services.set_signing_record(agreement, {"signers": [
+        assert signing_record.signing_participants(agreement) == [person]  # signatories only
+        signing_record.set_signing_record(agreement, {"signers": [
             {"organization_id": orgs["xunying"].id, "person_id": person.id},
             {"organization_id": orgs["hfut"].id, "name": "吴玉程", "title": "校长"}]}, people.staff)
         assert (agreement.parties[0].signatory_name, agreement.parties[0].signatory_title) == ("褚兵", "巡鹰集团董事长")
         with pytest.raises(ServiceError) as caught:  # a guest does not sign
-            services.set_signing_record(agreement, {"signers": [
+            signing_record.set_signing_record(agreement, {"signers": [
                 {"organization_id": orgs["xunying"].id, "person_id": guest.id}]}, people.staff)
         assert "signers-0-person_id" in caught.value.errors
 
 
 def test_a_signed_agreements_record_cannot_change(app, people, orgs, agreement, db):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
         services.sign(agreement, people.staff)
         with pytest.raises(ServiceError) as caught:
-            services.set_signing_record(agreement, record_of(orgs, witnesses=[]), people.staff)
+            signing_record.set_signing_record(agreement, record_of(orgs, witnesses=[]), people.staff)
     assert caught.value.status == 409
 
 
@@ -154,7 +154,7 @@ def test_a_signed_agreements_record_cannot_change(app, people, orgs, agreement, 
 
 def test_signers_witnesses_and_assistants_are_printed_in_the_signature_blocks(app, people, orgs, agreement, db):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
         text = text_of(documents.agreement_pdf(agreement))
     # Two blocks side by side: the reader reads them line by line across the row.
     assert_in_order(text, "甲方（盖章）", "乙方（盖章）", "签字人：褚兵（董事长）", "签字人：吴玉程（校长）",
@@ -166,7 +166,7 @@ def test_signers_witnesses_and_assistants_are_printed_in_the_signature_blocks(ap
 def test_a_bilingual_agreement_prints_the_record_in_both_languages(app, people, orgs, db):
     agreement = make(app, people.staff, [(orgs["xunying"], None, None), (orgs["minghe"], None, None)])
     with language(app):
-        services.set_signing_record(agreement, {
+        signing_record.set_signing_record(agreement, {
             "signers": [{"organization_id": orgs["minghe"].id, "name": "Lim Ming Hock",
                          "title": "Group Managing Director"}],
             "witnesses": [{"name": "Wang Qingxian", "title": "Governor"}]}, people.staff)
@@ -180,7 +180,7 @@ def test_a_bilingual_agreement_prints_the_record_in_both_languages(app, people, 
 
 def test_each_partys_original_has_its_name_first_and_its_block_first(app, people, orgs, agreement, db):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
         common = documents.agreement_pdf(agreement)
         second = documents.agreement_pdf(agreement, holder=agreement.parties[1])
     common_pages, pages = page_texts(common), page_texts(second)
@@ -201,7 +201,7 @@ def test_ceremony_pack_prints_the_record_and_per_party_originals(app, people, or
     second = make(app, people.staff, [(orgs["gotion"], None, None), (orgs["zeji"], None, None),
                                       (orgs["changhong"], None, None)], "三方合作协议", event=event)
     with language(app):
-        services.set_signing_record(first, record_of(orgs, signers=[
+        signing_record.set_signing_record(first, record_of(orgs, signers=[
             {"organization_id": orgs["hfut"].id, "name": "吴玉程", "title": "校长"}],
             assistants=[]), people.staff)
         agreements = services.ceremony_agreements(event, with_clauses=True)
@@ -220,7 +220,7 @@ def test_ceremony_pack_prints_the_record_and_per_party_originals(app, people, or
 
 def test_signing_archives_every_original_with_its_own_hash(app, client, people, orgs, agreement, db):
     with language(app):
-        services.set_signing_record(agreement, record_of(orgs), people.staff)
+        signing_record.set_signing_record(agreement, record_of(orgs), people.staff)
         services.sign(agreement, people.staff)
     db.session.commit()
     rows = db.session.scalars(select(AgreementArchive).where(AgreementArchive.agreement_id == agreement.id)).all()
@@ -431,7 +431,7 @@ def test_a_pack_built_before_a_change_of_the_record_is_not_served_again(app, peo
     with language(app):
         before = [kind.fingerprint(kind.load({"event_id": event.id})) for kind in (CEREMONY_PACK, CEREMONY_ORIGINALS)]
         # Only witnesses are added: the parties' rows stay as they were.
-        services.set_signing_record(agreement, record_of(orgs, signers=[
+        signing_record.set_signing_record(agreement, record_of(orgs, signers=[
             {"organization_id": orgs["xunying"].id, "name": "褚兵", "title": "董事长"}], assistants=[]), people.staff)
         db.session.commit()
         after = [kind.fingerprint(kind.load({"event_id": event.id})) for kind in (CEREMONY_PACK, CEREMONY_ORIGINALS)]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
-from alliance_app.registrations import answers
+from alliance_app.registrations import question_services
 from alliance_app.registrations.models import Registration
 from alliance_app.registrations.question_models import EventQuestion
 
@@ -44,12 +44,12 @@ def event(people, db):
     event.registration_opens_at = utcnow() - timedelta(days=1)
     event.registration_closes_at = utcnow() + timedelta(days=30)
     for preset in ("accommodation", "travel", "diet", "id_number"):
-        answers.add_preset(event, preset)
-    answers.add_question(event, {"key": "visit", "label": "参观企业", "label_en": "Site visit", "kind": "choice",
+        question_services.add_preset(event, preset)
+    question_services.add_question(event, {"key": "visit", "label": "参观企业", "label_en": "Site visit", "kind": "choice",
                                  "required": True, "choices": [{"value": "a", "label": "甲工厂", "label_en": "Plant A"},
                                                                {"value": "b", "label": "乙工厂", "label_en": "Plant B"}]})
-    answers.add_question(event, {"key": "guests", "label": "随行人数", "label_en": "Companions", "kind": "number"})
-    answers.add_question(event, {"key": "press_pass", "label": "采访证", "label_en": "Press pass", "kind": "boolean",
+    question_services.add_question(event, {"key": "guests", "label": "随行人数", "label_en": "Companions", "kind": "number"})
+    question_services.add_question(event, {"key": "press_pass", "label": "采访证", "label_en": "Press pass", "kind": "boolean",
                                  "categories": ["media"]})
     db.session.commit()
     return event
@@ -71,7 +71,7 @@ def test_the_member_registers_delegates_answering_the_questions(client, people, 
     login(client, people.member_a)
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert 'name="delegates-0-answers-room_type"' in page and "标间合住" in page and 'data-categories="media"' in page
-    night = answers.questions(event)[0].choices[0]["value"]
+    night = question_services.questions(event)[0].choices[0]["value"]
     response = client.post(f"/events/{event.slug}/register", data=member_form(event, [
         {"name": "王一", "mobile": "13855600001", "category": "enterprise", "answers-visit": "a",
          "answers-nights": night, "answers-room_type": "single", "answers-id_number": RIC,
@@ -156,7 +156,7 @@ def test_the_question_editor(client, people, event, db):
     page = client.get(f"/admin/events/{event.id}/questions").get_data(as_text=True)
     assert "参观企业" in page and "room_type" in page
     assert client.post(f"/admin/events/{event.id}/questions/preset", data={"preset": "gender"}).status_code == 302
-    assert "gender" in [q.key for q in answers.questions(event)]
+    assert "gender" in [q.key for q in question_services.questions(event)]
     created = client.post(f"/admin/events/{event.id}/questions/new", data={
         "key": "shirt", "label": "T恤尺码", "label_en": "T-shirt size", "kind": "choice",
         "choices": "s | 小 | S\nm | 中 | M\nl | 大", "required": "y", "categories": ["enterprise", "expert"]})
@@ -173,9 +173,9 @@ def test_the_question_editor(client, people, event, db):
                                                                             "kind": "text"})
     assert duplicate.status_code == 422 and "已有键为 shirt" in duplicate.get_data(as_text=True)
     # Reorder: up one place.
-    before = [q.key for q in answers.questions(event)]
+    before = [q.key for q in question_services.questions(event)]
     client.post(f"/admin/questions/{shirt.id}/move", data={"direction": "up"})
-    after = [q.key for q in answers.questions(event)]
+    after = [q.key for q in question_services.questions(event)]
     assert after.index("shirt") == before.index("shirt") - 1
     edited = client.post(f"/admin/questions/{shirt.id}/edit", data={
         "key": "shirt", "label": "文化衫尺码", "kind": "choice", "choices": "s | 小\nm | 中"})
@@ -184,4 +184,4 @@ def test_the_question_editor(client, people, event, db):
     assert shirt.label == "文化衫尺码" and not shirt.required and len(shirt.choices) == 2
     # Removed once answered: hidden, the answer kept.
     client.post(f"/admin/questions/{shirt.id}/remove")
-    assert "shirt" not in [q.key for q in answers.questions(event)]
+    assert "shirt" not in [q.key for q in question_services.questions(event)]

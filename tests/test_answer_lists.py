@@ -14,7 +14,7 @@ from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
 from alliance_app.notifications import delivery
 from alliance_app.notifications.models import Message
-from alliance_app.registrations import answers, services
+from alliance_app.registrations import question_services, services
 
 from .conftest import login
 
@@ -27,11 +27,11 @@ def event(people, db):
     event.registration_opens_at = utcnow() - timedelta(days=1)
     event.registration_closes_at = utcnow() + timedelta(days=30)
     for preset in ("accommodation", "travel", "diet", "id_number"):
-        answers.add_preset(event, preset)
-    answers.add_question(event, {"key": "guests", "label": "随行人数", "label_en": "Companions", "kind": "number"})
-    answers.add_question(event, {"key": "note", "label": "备注", "label_en": "Note", "kind": "text"})
+        question_services.add_preset(event, preset)
+    question_services.add_question(event, {"key": "guests", "label": "随行人数", "label_en": "Companions", "kind": "number"})
+    question_services.add_question(event, {"key": "note", "label": "备注", "label_en": "Note", "kind": "text"})
     db.session.commit()
-    n = [c["value"] for c in answers.questions(event)[0].choices]
+    n = [c["value"] for c in question_services.questions(event)[0].choices]
     for name, mobile, given in [
         ("甲代表", "13855700001", {"room_type": "single", "nights": n[:1], "diet": "halal", "pickup": True,
                                  "id_number": RIC, "guests": 2, "note": "=HYPERLINK(\"http://x\")"}),
@@ -73,7 +73,7 @@ def test_the_list_shows_the_answers_with_the_id_number_masked(client, people, ev
 
 
 def test_the_exports_have_a_column_per_question(client, people, event, db):
-    answers.remove_question(answers.questions(event)[-1])  # "note": answered, so hidden and kept
+    question_services.remove_question(question_services.questions(event)[-1])  # "note": answered, so hidden and kept
     db.session.commit()
     login(client, people.staff)
     data = client.get(f"/admin/events/{event.id}/registrations/export.xlsx").data

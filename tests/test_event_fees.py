@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alliance_app.core.errors import ServiceError
-from alliance_app.finance import fees, services
+from alliance_app.finance import balances, fees, services
 from alliance_app.finance.models import Bill, BillKind, BillStatus, EventFee
 from alliance_app.notifications.delivery import render
 from alliance_app.notifications.models import Message
@@ -166,7 +166,7 @@ def test_cancelling_cancels_the_unpaid_bill_and_keeps_a_paid_one(app, db, people
     db.session.commit()
     bill, = _bills(unpaid)
     assert (bill.status, bill.cancel_reason) == (BillStatus.cancelled, "报名已取消")
-    assert services.balance(people.org_a.id)["outstanding"] == Decimal("1000.00")  # 1500 - 500 of the kept bill
+    assert balances.balance(people.org_a.id)["outstanding"] == Decimal("1000.00")  # 1500 - 500 of the kept bill
     db.session.refresh(paid_bill)
     assert paid_bill.status == BillStatus.partly_paid
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from alliance_app.core.errors import ServiceError
-from alliance_app.finance import invoices, services, storage
+from alliance_app.finance import balances, invoices, services, storage
 from alliance_app.finance.models import Bill, BillStatus, Payment
 from alliance_app.members.models import MembershipStatus, StatusChange, Tier
 from alliance_app.notifications.models import Message
@@ -155,13 +155,13 @@ def test_allocations_must_add_up_unless_an_overpayment_and_cancelled_bills_take_
     assert "cancelled" in refused.value.errors["allocations-0-bill_id"][0]
     over = services.record_payment({"amount": "10500", "paid_on": "2026-02-01", "payer": "甲", "overpayment": True,
                                     "allocations": [{"bill_id": a.id, "amount": "10000"}]})
-    assert services.balance(members.org_a.id)["credit"] == Decimal("500.00")
+    assert balances.balance(members.org_a.id)["credit"] == Decimal("500.00")
     with pytest.raises(ServiceError) as refused:
         services.refund(over, {"amount": "501", "reason": "多付"})
     assert "500.00" in refused.value.errors["amount"][0]
     services.refund(over, {"amount": "500", "reason": "多付退回", "refunded_on": "2026-02-10"})
     db.session.commit()
-    assert services.balance(members.org_a.id) == {"billed": Decimal("10000.00"), "paid": Decimal("10000.00"),
+    assert balances.balance(members.org_a.id) == {"billed": Decimal("10000.00"), "paid": Decimal("10000.00"),
                                                    "outstanding": Decimal("0.00"), "credit": Decimal("0.00")}
     with pytest.raises(ServiceError):
         services.cancel_bill(a, "不能取消")  # paid: refund first
@@ -230,13 +230,13 @@ def test_a_fapiao_is_requested_issued_with_a_checked_file_and_mailed_with_it(app
 def test_arrears_propose_suspension_after_the_grace_period_and_staff_decide(app, db, members):
     _bills(due_on=(services.today() - timedelta(days=200)).isoformat())
     db.session.commit()
-    rows = services.overdue()
+    rows = balances.overdue()
     assert [(r.name, r.owed) for r in rows] == [("甲单位有限公司", 1_000_000), ("乙单位有限公司", 500_000)]
-    assert {r.id for r in services.suspension_proposals()} == {members.org_a.id, members.org_b.id}
+    assert {r.id for r in balances.suspension_proposals()} == {members.org_a.id, members.org_b.id}
     app.config["DUES_SUSPENSION_GRACE_DAYS"] = 365
-    assert services.suspension_proposals() == []
+    assert balances.suspension_proposals() == []
     app.config["DUES_SUSPENSION_GRACE_DAYS"] = 90
-    services.suspend_for_arrears(members.org_b, members.staff)
+    balances.suspend_for_arrears(members.org_b, members.staff)
     db.session.commit()
     change = db.session.scalars(select(StatusChange).where(StatusChange.organization_id == members.org_b.id)
                                 .order_by(StatusChange.id.desc())).first()
@@ -248,9 +248,9 @@ def test_reminders_before_and_after_the_due_date_are_written_once(app, db, membe
     today = services.today()
     _bills(due_on=(today + timedelta(days=5)).isoformat())
     db.session.commit()
-    assert services.send_reminders(today) == 2  # org A's two contacts; org B has none
-    assert services.send_reminders(today) == 0
-    assert services.send_reminders(today + timedelta(days=13)) == 2  # a week after the due date
+    assert balances.send_reminders(today) == 2  # org A's two contacts; org B has none
+    assert balances.send_reminders(today) == 0
+    assert balances.send_reminders(today + timedelta(days=13)) == 2  # a week after the due date
     kinds = sorted(m.kind for m in db.session.scalars(select(Message).where(Message.kind.like("dues_reminder%"))))
     assert kinds == ["dues_reminder_after"] * 2 + ["dues_reminder_before"] * 2
 
@@ -260,7 +260,7 @@ def test_dues_totals_per_tier(app, db, members):
     services.record_payment({"amount": "2500", "paid_on": "2026-02-01", "payer": "乙",
                              "allocations": [{"bill_id": bills["乙单位有限公司"].id, "amount": "2500"}]})
     db.session.commit()
-    assert [(r["tier"], r["billed"], r["received"], r["outstanding"]) for r in services.dues_totals(2026)] == [
+    assert [(r["tier"], r["billed"], r["received"], r["outstanding"]) for r in balances.dues_totals(2026)] == [
         (Tier.director, Decimal("10000.00"), Decimal("0.00"), Decimal("10000.00")),
         (Tier.member, Decimal("5000.00"), Decimal("2500.00"), Decimal("2500.00"))]
 
@@ -340,7 +340,7 @@ def test_balances_agree_with_a_decimal_computation(app, db, members, bill_fens, 
                 services.record_payment(data)
             db.session.rollback()
             bills = [db.session.get(Bill, b.id) for b in bills]
-    found = services.balance(members.org_a.id)
+    found = balances.balance(members.org_a.id)
     assert found["billed"] == sum(owed.values())
     assert found["paid"] == sum(paid.values())
     assert found["outstanding"] == sum(owed.values()) - sum(paid.values())

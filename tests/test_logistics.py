@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
-from alliance_app.registrations import answers, logistics, services
+from alliance_app.registrations import logistics, question_services, services
 
 from .conftest import login
 from .pdfs import pdf_text
@@ -34,8 +34,8 @@ def event(people, db):
     event.registration_opens_at = utcnow() - timedelta(days=1)
     event.registration_closes_at = utcnow() + timedelta(days=30)
     event.ends_at = event.starts_at + timedelta(days=2)  # three nights offered
-    for preset in answers.PRESETS:
-        answers.add_preset(event, preset)
+    for preset in question_services.PRESETS:
+        question_services.add_preset(event, preset)
     db.session.commit()
     return event
 

@@ -22,6 +22,7 @@ from .archive import issued_original_pdf, issued_pdf
 from .documents import originals_pdf
 from .documents.wording import original_texts, party_letter
 from .printing import CEREMONY_ORIGINALS, CEREMONY_PACK
+from .signing_record import set_signing_record, signing_participants
 from .forms import AgreementForm, SigningRecordForm, VoidForm
 from .labels import DOCUMENT_KIND_LABELS, KIND_LABELS, SECTOR_LABELS, STATUS_COLOURS, STATUS_LABELS, VENUE_LABELS
 from .models import Agreement, AgreementParty, AgreementStatus
@@ -255,13 +256,13 @@ def signing_record(agreement_id):
     if not agreement.is_editable:
         flash(_("The signing record of a signed or void agreement cannot be changed."), "warning")
         return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    candidates = services.signing_participants(agreement)
+    candidates = signing_participants(agreement)
     form = SigningRecordForm(data=_record_initial(agreement, candidates)) if request.method == "GET" \
         else SigningRecordForm()
     _prepare_record(form, agreement, candidates)
     if form.validate_on_submit():
         try:
-            services.set_signing_record(agreement, _record_data(form, agreement), current_user)
+            set_signing_record(agreement, _record_data(form, agreement), current_user)
             if form.sign.data:
                 services.sign(agreement, current_user)
         except ServiceError as exc:

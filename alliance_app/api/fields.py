@@ -1,13 +1,16 @@
 """The fields every API module's schemas are made of: translated messages
 (marshmallow's own are English only), text, choices, whole numbers, ids,
-moments, and the short reference to an organization."""
+moments, the short reference to an organization, and money as decimal
+strings, strict booleans and lists with a message of their own."""
 import re
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.money import plain
 from ..core.permissions import MAX_ID
 from ..core.text import has_control_characters
 
@@ -20,6 +23,7 @@ FIELD_ERRORS = {
 BOOLEAN_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected true or false.")}
 INTEGER_ERRORS = {**FIELD_ERRORS, "invalid": _l("Expected a whole number.")}
 DATE_ERRORS = {**FIELD_ERRORS, "invalid": _l("Enter a date as YYYY-MM-DD.")}
+AMOUNT_AS_STRING = _l("Send the amount as a decimal string such as \"3500000000.00\".")
 
 MOMENT_DOC = ("ISO 8601 with an offset, e.g. 2027-06-16T09:00:00+08:00; without an offset it is local time "
               "(Asia/Shanghai). Answered in UTC, e.g. 2027-06-16T01:00:00Z.")
@@ -111,3 +115,43 @@ class Moment(ma.fields.DateTime):
 class OrganizationRefSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
+
+
+class DecimalString(ma.fields.Field):
+    """Money and rates: a decimal string in and out, never a JSON number (a
+    float cannot hold 0.1 exactly, and clients round numbers their own way).
+    The services parse the string; the answer is a plain decimal string."""
+
+    def __init__(self, refused, places: int | None = 2, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        self.places = places  # 2: money ("3500000000.00"); None: a rate as exact as stored ("7.1234")
+        metadata = {"type": "string", **kwargs.pop("metadata", {})}
+        super().__init__(error_messages={**FIELD_ERRORS, "invalid": refused}, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):  # numbers and booleans alike
+            raise self.make_error("invalid")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if self.places == 2:
+            return plain(value)
+        return f"{Decimal(value).normalize():f}"
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """true or false only (marshmallow would take 1, "yes" and "on")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(error_messages=BOOLEAN_ERRORS, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def ListOf(inner, invalid, **kwargs):
+    return ma.fields.List(inner, error_messages={**FIELD_ERRORS, "invalid": invalid}, **kwargs)

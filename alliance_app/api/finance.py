@@ -18,15 +18,15 @@ from sqlalchemy import select
 from ..core.downloads import download_response
 from ..core.permissions import login_required, secretariat_required
 from ..events.models import Event
-from ..finance import fees, services
+from ..finance import balances, fees, services
 from ..finance.documents import receipt_pdf
 from ..finance.models import Bill, BillKind, BillStatus, Payment, PaymentMethod
 from ..members.models import Organization
 from ..registrations.models import DelegateCategory
 from . import API_PREFIX
-from .agreements import AMOUNT_AS_STRING, DecimalString, ListOf, StrictBoolean
 from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
-from .fields import DATE_ERRORS, INTEGER_ERRORS, Choice, Id, Text, in_range
+from .fields import (AMOUNT_AS_STRING, DATE_ERRORS, INTEGER_ERRORS, Choice, DecimalString, Id, ListOf, StrictBoolean,
+                     Text, in_range)
 from .resource import Lookup, operation_for
 
 
@@ -270,7 +270,7 @@ class DuesYear(MethodView):
         """Dues billed, received and outstanding per tier of the year, summed by the database."""
         if not 2000 <= year <= 2100:
             abort(404)
-        return {"year": year, "tiers": services.dues_totals(year)}
+        return {"year": year, "tiers": balances.dues_totals(year)}
 
 
 @blp.route("/events/<int:event_id>/fees", endpoint="event_fees")

@@ -23,9 +23,8 @@ from ..followup.models import ProgressReport, ReportStatus, Stage
 from ..followup.totals import follow_up
 from ..reports.totals import Scope
 from . import API_PREFIX
-from .agreements import DecimalString
 from .common import StrictSchema
-from .fields import BOOLEAN_ERRORS, Moment, Text
+from .fields import BOOLEAN_ERRORS, DecimalString, Moment, Text
 from .resource import Lookup, operation_for
 from .totals import Amount
 

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from ..core.permissions import login_required, secretariat_required
 from ..events.models import Event
-from ..registrations import answers
+from ..registrations import question_services
 from ..registrations.models import DelegateCategory
 from ..registrations.question_models import EventQuestion, QuestionKind
 from . import API_PREFIX
@@ -70,7 +70,7 @@ class QuestionWriteSchema(StrictSchema):
 
 
 class QuestionCreateSchema(QuestionWriteSchema):
-    preset = Choice(list(answers.PRESETS), "Add a preset's questions instead (the other fields are ignored)")
+    preset = Choice(list(question_services.PRESETS), "Add a preset's questions instead (the other fields are ignored)")
 
 
 class QuestionListSchema(ma.Schema):
@@ -87,7 +87,7 @@ class EventQuestions(MethodView):
     @operation(access=login_required, load=VISIBLE_EVENT, response=QuestionListSchema, errors=(401, 404))
     def get(self, event):
         """The event's questions in their order."""
-        return {"items": answers.questions(event)}
+        return {"items": question_services.questions(event)}
 
     @operation(access=secretariat_required, load=Lookup(Event, "event_id"), body=QuestionCreateSchema,
                response=QuestionListSchema, status=201, errors=(400, 401, 403, 404, 409))
@@ -95,8 +95,8 @@ class EventQuestions(MethodView):
         """Add a question, or with `preset` the preset's questions (secretariat only); the answer lists
         the questions added."""
         if "preset" in data:
-            return {"items": answers.add_preset(event, data["preset"], current_user)}
-        return {"items": [answers.add_question(event, data, current_user)]}
+            return {"items": question_services.add_preset(event, data["preset"], current_user)}
+        return {"items": [question_services.add_question(event, data, current_user)]}
 
 
 @blp.route("/questions/<int:question_id>", endpoint="question")
@@ -106,9 +106,9 @@ class QuestionById(MethodView):
                errors=(400, 401, 403, 404))
     def patch(self, data, question):
         """Change the fields sent (secretariat only); answers given already are kept."""
-        return answers.update_question(question, data, current_user)
+        return question_services.update_question(question, data, current_user)
 
     @operation(access=secretariat_required, load=QUESTION, status=204, errors=(401, 403, 404))
     def delete(self, question):
         """Remove a question (secretariat only); once answered it is hidden and its answers kept."""
-        return answers.remove_question(question, current_user)
+        return question_services.remove_question(question, current_user)

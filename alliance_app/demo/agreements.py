@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
-from ..agreements import services
+from ..agreements import services, signing_record
 from ..agreements.models import Agreement
 from .organizations import demo_uscc
 from ..events.models import AgendaKind, Event
@@ -86,14 +86,14 @@ def load_demo_agreements(meeting_slug: str, next_slug: str) -> list[str]:
         if checked:
             services.mark_ready(agreement, staff)
         if record:
-            services.set_signing_record(agreement, record(agreement), staff)
+            signing_record.set_signing_record(agreement, record(agreement), staff)
         if signed_at:
             services.sign(agreement, staff, signed_at)
         return agreement
 
     def morning_record(agreement):
         """The signers as the agenda has them, with a witness and the assistants (the signing record)."""
-        people = {person.name: person.id for person in services.signing_participants(agreement)}
+        people = {person.name: person.id for person in signing_record.signing_participants(agreement)}
         return {"signers": [{"organization_id": party.organization_id, "person_id": people.get(name), "name": name,
                              "title": title}
                             for party, (name, title) in zip(agreement.parties, (("褚兵", "董事长"), ("吴玉程", "校长")))],

@@ -11,7 +11,7 @@ from stdnum.cn import ric
 
 from ..events.models import Event
 from ..extensions import db
-from ..registrations import answers
+from ..registrations import answers, question_services
 from ..registrations.models import Registration, RegistrationStatus
 from ..registrations.question_models import EventQuestion
 
@@ -62,13 +62,13 @@ def _travel(rng: random.Random, first_night: date) -> dict:
 
 
 def _ask(event: Event, extra_night: bool) -> None:
-    for preset in answers.PRESETS:
-        answers.add_preset(event, preset)
+    for preset in question_services.PRESETS:
+        question_services.add_preset(event, preset)
     if extra_night:  # a one-day meeting: many stay the night after it too
         nights = db.session.scalar(select(EventQuestion).where(EventQuestion.event_id == event.id,
                                                                EventQuestion.key == "nights"))
         last = date.fromisoformat(nights.choices[-1]["value"]) + timedelta(days=1)
-        answers.update_question(nights, {"choices": nights.choices + [
+        question_services.update_question(nights, {"choices": nights.choices + [
             {"value": last.isoformat(), "label": f"{last.month}月{last.day}日", "label_en": last.strftime("%d %b")}]})
 
 
@@ -81,7 +81,7 @@ def load_demo_answers(meeting_slug: str, next_slug: str) -> list[str]:
     nxt = db.session.scalar(select(Event).where(Event.slug == next_slug))
     if nxt is not None:
         _ask(nxt, extra_night=True)
-    questions = answers.questions(meeting)
+    questions = question_services.questions(meeting)
     nights = [date.fromisoformat(c["value"]) for c in questions[0].choices]
     rng = random.Random(20260616)
     registrations = db.session.scalars(

@@ -1,6 +1,6 @@
 """The worker's periodic task: dues reminders, committed once."""
 from ..extensions import db
-from .services import send_reminders
+from .balances import send_reminders
 
 
 def dues_reminders() -> int:

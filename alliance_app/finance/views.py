@@ -18,7 +18,7 @@ from ..extensions import db
 from ..members.models import Organization
 from ..registrations.labels import CATEGORY_LABELS
 from ..registrations.models import DelegateCategory
-from . import bp, documents, fees, invoices, services
+from . import balances, bp, documents, fees, invoices, services
 from .forms import EventFeesForm, GenerateForm, InvoiceDetailsForm, IssueForm, PaymentForm, RateForm, RefundForm
 from .labels import (INVOICE_KIND_LABELS, INVOICE_STATUS_LABELS, KIND_LABELS, METHOD_LABELS, STATUS_COLOURS,
                      STATUS_LABELS, TIER_LABELS)
@@ -79,7 +79,7 @@ def dues():
     elif request.method == "POST":
         status = 422
     return render_template("finance/dues.html", year=year, rates=services.dues_rates(year),
-                           totals=services.dues_totals(year), rate_form=rate_form, generate_form=generate_form,
+                           totals=balances.dues_totals(year), rate_form=rate_form, generate_form=generate_form,
                            **LABELS), status
 
 
@@ -193,8 +193,8 @@ def refund(payment_id):
 @login_required
 def account(org_id):
     org = load_for(Organization, org_id, Organization.can_view)
-    bills, payments = services.history(org.id)
-    return render_template("finance/account.html", org=org, balance=services.balance(org.id), bills=bills,
+    bills, payments = balances.history(org.id)
+    return render_template("finance/account.html", org=org, balance=balances.balance(org.id), bills=bills,
                            payments=payments, details=services.invoice_details(org), **LABELS)
 
 
@@ -264,8 +264,8 @@ def issue_invoice(request_id):
 @bp.route("/admin/finance/arrears")
 @secretariat_required
 def arrears():
-    proposals = {row.id for row in services.suspension_proposals()}
-    return render_template("finance/arrears.html", rows=services.overdue(), proposals=proposals,
+    proposals = {row.id for row in balances.suspension_proposals()}
+    return render_template("finance/arrears.html", rows=balances.overdue(), proposals=proposals,
                            confirm=ConfirmForm(), **LABELS)
 
 
@@ -274,7 +274,7 @@ def arrears():
 def suspend(org_id):
     org = db.get_or_404(Organization, org_id)
     try:
-        services.suspend_for_arrears(org, current_user, request.form.get("reason") or None)
+        balances.suspend_for_arrears(org, current_user, request.form.get("reason") or None)
     except ServiceError as exc:
         db.session.rollback()
         flash(" ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message), "danger")

@@ -12,7 +12,7 @@ from ..events.models import Event
 from ..events.services import event_by_slug
 from ..extensions import db
 from ..members.services import organization_choices
-from . import answers as event_answers
+from . import question_services
 from . import bp, invitations, substitutes
 from .guest_forms import GuestForm, InvitationForm, PublicForm, SubstituteForm
 from .invitation_models import Invitation
@@ -31,7 +31,7 @@ def _sessions(event: Event):
 
 def _asked(event: Event, category=None):
     """The questions shown: those the category is asked (all when it is not known yet)."""
-    return [q for q in event_answers.questions(event) if category is None or q.applies_to(category)]
+    return [q for q in question_services.questions(event) if category is None or q.applies_to(category)]
 
 
 def _posted_answers(questions) -> dict:

@@ -40,11 +40,11 @@ def _registration(params):
         return None
     from ..events.documents import when_text
 
-    from . import answers
+    from . import answers, question_services
 
     event = registration.event
     # What the delegate answered, so a mistake is noticed (an ID number masked).
-    answered = answers.display_rows(answers.questions(event), registration)
+    answered = answers.display_rows(question_services.questions(event), registration)
     return {"registration": registration, "event": event, "when": when_text(event.starts_at, event.ends_at),
             "answers": answered,
             "event_url": absolute_url("events.public_detail", slug=registration.event.slug),

@@ -1,5 +1,5 @@
 """The secretariat's question editor (the 参会回执 form builder): the same
-services as the API (registrations/answers.py)."""
+services as the API (registrations/question_services.py)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,7 +8,7 @@ from ..core.errors import ServiceError
 from ..core.permissions import secretariat_required
 from ..events.models import Event
 from ..extensions import db
-from . import answers, bp
+from . import bp, question_services
 from .forms import KIND_LABELS, QuestionForm, choice_lines, parse_choice_lines
 from .labels import CATEGORY_LABELS
 from .question_models import EventQuestion
@@ -33,8 +33,8 @@ def _editor_url(event_id) -> str:
 @secretariat_required
 def questions(event_id):
     event = _event(event_id)
-    return render_template("registrations/questions.html", event=event, questions=answers.questions(event),
-                           presets=answers.PRESET_LABELS, kinds=KIND_LABELS, categories=CATEGORY_LABELS)
+    return render_template("registrations/questions.html", event=event, questions=question_services.questions(event),
+                           presets=question_services.PRESET_LABELS, kinds=KIND_LABELS, categories=CATEGORY_LABELS)
 
 
 @bp.route("/admin/events/<int:event_id>/questions/preset", methods=["POST"])
@@ -42,7 +42,7 @@ def questions(event_id):
 def question_preset(event_id):
     event = _event(event_id)
     try:
-        added = answers.add_preset(event, request.form.get("preset", ""), current_user)
+        added = question_services.add_preset(event, request.form.get("preset", ""), current_user)
     except ServiceError as exc:
         flash(str(exc.message), "danger")
     else:
@@ -75,7 +75,7 @@ def question_create(event_id):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            answers.add_question(event, _data(form), current_user)
+            question_services.add_question(event, _data(form), current_user)
         except ServiceError as exc:
             _errors_to_form(form, exc)
         else:
@@ -102,7 +102,7 @@ def question_edit(question_id):
         if question.preset:
             data.pop("key")
         try:
-            answers.update_question(question, data, current_user)
+            question_services.update_question(question, data, current_user)
         except ServiceError as exc:
             _errors_to_form(form, exc)
         else:
@@ -118,7 +118,7 @@ def question_edit(question_id):
 def question_move(question_id):
     question = _question(question_id)
     try:
-        answers.move_question(question, request.form.get("direction", ""), current_user)
+        question_services.move_question(question, request.form.get("direction", ""), current_user)
     except ServiceError as exc:
         flash(str(exc.message), "danger")
     else:
@@ -131,7 +131,7 @@ def question_move(question_id):
 def question_remove(question_id):
     question = _question(question_id)
     event_id = question.event_id
-    answers.remove_question(question, current_user)
+    question_services.remove_question(question, current_user)
     db.session.commit()
     flash(_("The question has been removed; answers given to it are kept in the exports."), "success")
     return redirect(_editor_url(event_id))

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..members.import_models import create_batch, load_batch, use_batch
 from ..members.models import Organization
 from . import answers as event_answers
+from . import question_services
 from . import services
 from .labels import CATEGORY_LABELS
 from .models import DelegateCategory
@@ -79,7 +80,7 @@ def _allowed(question: EventQuestion) -> str:
 
 def template_sheets(event: Event) -> list[Sheet]:
     """The 回执 to fill in, and a sheet that says what each column takes."""
-    event_questions = event_answers.questions(event)
+    event_questions = question_services.questions(event)
     header = [title for _, title, _ in columns(event_questions)]
     categories = "、".join(str(label) for label in _zh_categories().values())
     notes = [["姓名*", "必填"], ["单位", "秘书处填写时：会员单位名称；会员单位填写时可不填（即本单位）"],
@@ -201,7 +202,7 @@ def preview(event: Event, upload, actor) -> Preview:
     services.check_can_register(event, actor, organization_id)
     data = upload.read()
     filename = getattr(upload, "filename", "") or ""
-    event_questions = event_answers.questions(event)
+    event_questions = question_services.questions(event)
     table: Table = read_table(FileStorage(stream=io.BytesIO(data), filename=filename), _headers(event_questions),
                               REQUIRED, labels={name: header for name, header, _ in columns(event_questions)})
     headers = {name: header for name, header, _ in columns(event_questions)}

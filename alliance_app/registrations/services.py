@@ -1,13 +1,12 @@
-"""Registration services. Seats are taken with conditional UPDATEs
-(`... SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity`) inside a
-savepoint, so concurrent registrations never pass a limit on SQLite or
-PostgreSQL; CHECK constraints back this up. They flush, never commit."""
+"""Registration services: who may register whom, the delegate's details,
+registering, changing, cancelling, confirming and checking in, quotas and the
+live counts. Seats are taken and released in seats.py (conditional UPDATEs,
+so concurrent registrations never pass a limit). They flush, never commit."""
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.util import identity_key
 
 from ..audit.services import record
 from ..core.db import utcnow
@@ -19,9 +18,11 @@ from ..members.models import Organization
 from ..core.throttle import Throttle
 from ..core.validation import Problems, email_value, enum_value, int_value, line, mobile_value
 from . import answers as event_answers
-from .messages import DELEGATE_KINDS, PROMOTED, tell_delegate, tell_representative
+from . import question_services
+from .messages import DELEGATE_KINDS, tell_delegate, tell_representative
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
+from .seats import _place, _release, _release_seat, _take, _try_take_seat, promote_waitlisted
 
 S = RegistrationStatus
 DELEGATE_FIELDS = ("name", "position", "mobile", "email", "category", "session_ids")
@@ -136,97 +137,6 @@ def _duplicate_message(existing: Registration, actor):
               name=existing.name, organization=org, code=existing.ticket_code)
 
 
-# --- seats -----------------------------------------------------------------------------------------
-
-def _take(table, condition) -> bool:
-    result = db.session.execute(
-        update(table).where(condition).values(seats_taken=table.seats_taken + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def _release(table, condition) -> None:
-    db.session.execute(update(table).where(condition, table.seats_taken > 0)
-                       .values(seats_taken=table.seats_taken - 1).execution_options(synchronize_session=False))
-
-
-def _try_take_seat(registration: Registration) -> bool:
-    """Take a seat in the event, each chosen session and the organization's quota,
-    all or none."""
-    savepoint = db.session.begin_nested()
-    ok = _take(Event, and_(Event.id == registration.event_id,
-                           or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity)))
-    for session_id in registration.session_ids if ok else ():
-        ok = _take(EventSession, and_(EventSession.id == session_id, or_(
-            EventSession.capacity.is_(None), EventSession.seats_taken < EventSession.capacity)))
-        if not ok:
-            break
-    if ok and registration.organization_id is not None:
-        quota = EventQuota.__table__.c
-        has_quota = db.session.scalar(select(func.count()).select_from(EventQuota).where(
-            quota.event_id == registration.event_id, quota.organization_id == registration.organization_id))
-        if has_quota:
-            ok = _take(EventQuota, and_(EventQuota.event_id == registration.event_id,
-                                        EventQuota.organization_id == registration.organization_id,
-                                        EventQuota.seats_taken < EventQuota.quota))
-    if ok:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
-    _forget_counters(registration)
-    return ok
-
-
-def _forget_counters(registration: Registration) -> None:
-    """The counters changed behind the ORM's back (core UPDATEs): expire the
-    loaded copies so the next read fetches the real figure."""
-    keys = [identity_key(Event, registration.event_id)] + \
-        [identity_key(EventSession, sid) for sid in registration.session_ids]
-    for key in keys:
-        loaded = db.session.identity_map.get(key)
-        if loaded is not None:
-            db.session.expire(loaded, ["seats_taken"])
-
-
-def _release_seat(registration: Registration) -> None:
-    _release(Event, Event.id == registration.event_id)
-    for session_id in registration.session_ids:
-        _release(EventSession, EventSession.id == session_id)
-    if registration.organization_id is not None:
-        _release(EventQuota, and_(EventQuota.event_id == registration.event_id,
-                                  EventQuota.organization_id == registration.organization_id))
-    _forget_counters(registration)
-
-
-def _place(registration: Registration, event: Event, actor) -> None:
-    """Confirm if there is room, else waitlist (or refuse when the event keeps no waitlist)."""
-    # Public registrations (registrations/invitations.py) always wait for the secretariat.
-    if (event.requires_approval or getattr(actor, "needs_approval", False)) and not actor.is_secretariat:
-        registration.status = S.pending
-    elif _try_take_seat(registration):
-        registration.status = S.confirmed
-    elif event.waitlist_enabled:
-        registration.status = S.waitlisted
-    else:
-        raise ServiceError(_l("The event is full."), status=409)
-
-
-def promote_waitlisted(event: Event, actor=None) -> Registration | None:
-    """After a seat is freed: the first waitlisted registration that now fits."""
-    waiting = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-        .order_by(Registration.created_at, Registration.id)).all()
-    for candidate in waiting:
-        if _try_take_seat(candidate):
-            candidate.status = S.confirmed
-            record(db.session, "registration_promoted", candidate, actor=actor)
-            fees.bill_registration(candidate, actor)
-            tell_delegate(candidate, PROMOTED)
-            db.session.flush()
-            return candidate
-    return None
-
-
 # --- registering ------------------------------------------------------------------------------------
 
 def register(event: Event, data: Mapping[str, Any], actor, *, organization_id: int | None = None) -> Registration:
@@ -251,7 +161,7 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
     answered = []
     seen_mobiles: dict[str, int] = {}
     many = len(delegates) > 1
-    event_questions = event_answers.questions(event)
+    event_questions = question_services.questions(event)
     for index, data in enumerate(delegates):
         prefix = f"delegates-{index}-" if many else ""
         data = dict(data)
@@ -313,7 +223,7 @@ def update_delegate(registration: Registration, data: Mapping[str, Any], actor) 
     answer_values = {}
     if raw_answers is not None:
         answer_values, answer_problems = event_answers.clean_answers(
-            event_answers.questions(registration.event), values.get("category") or registration.category,
+            question_services.questions(registration.event), values.get("category") or registration.category,
             raw_answers, partial=True)
         problems.update(answer_problems)
     if values.get("mobile") and not problems.get("mobile"):

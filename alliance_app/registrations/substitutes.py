@@ -16,6 +16,7 @@ from ..audit.services import record
 from ..core.errors import ServiceError
 from ..extensions import db
 from . import answers as event_answers
+from . import question_services
 from . import services
 from ..protocol.hall import hand_over_seats
 from .messages import DELEGATE_KINDS, tell_delegate
@@ -53,7 +54,7 @@ def substitute(registration: Registration, data: Mapping[str, Any], actor) -> Re
         data["session_ids"] = registration.session_ids
     values, problems = services.clean_delegate(event, data)
     answer_values, answer_problems = event_answers.clean_answers(
-        event_answers.questions(event), values.get("category"), raw_answers)
+        question_services.questions(event), values.get("category"), raw_answers)
     problems.update(answer_problems)
     mobile = values.get("mobile")
     if mobile and not problems.get("mobile"):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
 from . import answers as event_answers
+from . import question_services
 from .labels import CATEGORY_LABELS, STATUS_LABELS
 from .question_models import QuestionKind
 
@@ -20,7 +21,7 @@ PROGRESS_EVERY = 100  # rows
 
 def export_questions(event) -> list:
     """One column per question, those removed after being answered too (their answers stay)."""
-    return event_answers.questions(event, with_removed=True)
+    return question_services.questions(event, with_removed=True)
 
 
 def question_header(question) -> str:

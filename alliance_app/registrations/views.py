@@ -19,6 +19,7 @@ from ..core.permissions import load_for, login_required, member_required, secret
 from ..core.params import paginate, query_ids
 from . import answer_fields, bp, documents, printing, services, transfer
 from . import answers as event_answers
+from . import question_services
 from .printing import registration_query
 from .forms import DelegateForm, DelegatesForm, QuotaForm
 from .labels import CATEGORY_COLOURS, CATEGORY_LABELS, STATUS_COLOURS, STATUS_LABELS
@@ -70,7 +71,7 @@ def register(slug):
     for row in form.delegates:
         row.session_ids.choices = _session_choices(event)
     status = 200
-    questions = event_answers.questions(event)
+    questions = question_services.questions(event)
     answer_values: dict[int, dict] = {}
     answer_errors: dict = {}
     if request.method == "POST":
@@ -151,7 +152,7 @@ def edit(registration_id):
     form.session_ids.choices = _session_choices(registration.event)
     if not current_user.is_secretariat:
         form.mobile.description = _("Now %(mobile)s; leave empty to keep it.", mobile=registration.masked_mobile)
-    questions = event_answers.questions(registration.event)
+    questions = question_services.questions(registration.event)
     answer_values, answer_errors = answer_fields.form_values(registration), {}
     if request.method == "POST":
         answer_values = answer_fields.read_answers(request.form, "", questions)
@@ -232,7 +233,7 @@ def event_list(event_id):
     quotas = db.session.scalars(select(EventQuota).where(EventQuota.event_id == event.id)).all()
     return render_template("registrations/event_list.html", event=event, page=page, filters=filters,
                            counts=services.counts(event), quota_form=quota_form, quotas=quotas,
-                           questions=event_answers.questions(event, with_removed=True),
+                           questions=question_services.questions(event, with_removed=True),
                            display_answer=event_answers.display,
                            answers_of=lambda r: {a.question_id: a.value for a in r.answers}, **LABELS)
 
@@ -255,7 +256,7 @@ def staff_register(event_id):
     form = DelegateForm()
     form.session_ids.choices = _session_choices(event)
     form.organization_id.choices = organization_choices()
-    questions = event_answers.questions(event)
+    questions = question_services.questions(event)
     answer_values = answer_fields.read_answers(request.form, "", questions) if request.method == "POST" else {}
     answer_errors: dict = {}
     if form.validate_on_submit():

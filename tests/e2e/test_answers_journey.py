@@ -10,7 +10,7 @@ from alliance_app.accounts.models import Role
 from alliance_app.core.db import utcnow
 from alliance_app.events.models import Event
 from alliance_app.extensions import db
-from alliance_app.registrations import answers
+from alliance_app.registrations import question_services
 from alliance_app.registrations.models import Registration
 from tests import factories
 
@@ -25,11 +25,11 @@ def test_a_member_registers_delegates_answering_questions(page: Page):
     event.registration_opens_at = utcnow() - timedelta(days=1)
     event.registration_closes_at = utcnow() + timedelta(days=10)
     for preset in ("accommodation", "diet"):
-        answers.add_preset(event, preset)
-    answers.add_question(event, {"key": "visit", "label": "参观企业", "label_en": "Site visit", "kind": "choice",
+        question_services.add_preset(event, preset)
+    question_services.add_question(event, {"key": "visit", "label": "参观企业", "label_en": "Site visit", "kind": "choice",
                                  "required": True, "choices": [{"value": "a", "label": "甲工厂", "label_en": "A"},
                                                                {"value": "b", "label": "乙工厂", "label_en": "B"}]})
-    answers.add_question(event, {"key": "press_pass", "label": "需要采访证", "label_en": "Press pass",
+    question_services.add_question(event, {"key": "press_pass", "label": "需要采访证", "label_en": "Press pass",
                                  "kind": "boolean", "categories": ["media"]})
     db.session.commit()
 

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from alliance_app.accounts.models import Role
 from alliance_app.extensions import db
-from alliance_app.registrations import answers
+from alliance_app.registrations import question_services
 from alliance_app.registrations.invitation_models import Invitation
 from alliance_app.registrations.models import Registration
 from tests import factories
@@ -18,7 +18,7 @@ def test_an_invited_expert_registers_through_the_link(page: Page):
     org = factories.organization("合肥新能源研究院")
     staff = factories.user(Role.staff, name="秘书处小李")
     meeting = factories.event("expert-2027", host=org).event
-    answers.add_preset(meeting, "id_number", staff)
+    question_services.add_preset(meeting, "id_number", staff)
     db.session.commit()
 
     log_in(page, staff.email)
