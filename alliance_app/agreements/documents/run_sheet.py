@@ -205,7 +205,7 @@ def _stage(number: int, agreement: Agreement, s, width: float) -> list:
         story.append(para(_("Signing assistants (side not recorded): %(people)s", people="、".join(unplaced)),
                           s["body"]))
     story += [Spacer(1, 3 * mm), Paragraph(escape(note), s["small"]),
-              para(_("Amount:") + " " + amount_text(agreement), s["body"])]
+              para((_("Amount:") + " " if agreement.amount_disclosed else "") + amount_text(agreement), s["body"])]
     return story
 
 
