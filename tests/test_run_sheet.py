@@ -124,3 +124,24 @@ def test_the_ceremony_page_links_both_and_they_download(app, client, people, cer
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF")
     assert client.get("/admin/events/999999/ceremony/run-sheet.pdf").status_code == 404
+
+
+def test_three_parties_and_an_assistant_of_no_party(app, people, orgs, db):  # noqa: F811
+    event = people.meeting.event
+    agreement = make(app, people.staff, [(orgs["gotion"], "李缜", "董事长"), (orgs["zeji"], "赵六", None),
+                                         (orgs["changhong"], "钱七", "总经理")], "三方合作协议", event=event)
+    with language(app):
+        services.set_signing_record(agreement, {
+            "signers": [{"organization_id": orgs["gotion"].id, "name": "李缜", "title": "董事长"},
+                        {"organization_id": orgs["zeji"].id, "name": "赵六"},
+                        {"organization_id": orgs["changhong"].id, "name": "钱七", "title": "总经理"}],
+            "assistants": [{"name": "秘书处干事", "title": None}]}, people.staff)
+    db.session.commit()
+    for builder in (run_sheet_pdf, stage_plan_pdf):
+        text = "".join(build(app, event, builder))
+        assert "助签人（未记录所属方）：秘书处干事" in text or "助签人：秘书处干事" in text
+        lines = build(app, event, builder, layout=True)
+        # 甲方 (主方) on the left; 乙方 and 丙方 (客方) to its right.
+        assert left_of(lines, "李缜", "赵六") or left_of(lines, "李缜", "钱七"), builder
+    stage = build(app, event, stage_plan_pdf, layout=True)
+    assert left_of(stage, "李缜", "赵六") and left_of(stage, "赵六", "钱七")
