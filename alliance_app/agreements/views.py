@@ -20,6 +20,7 @@ from ..core.params import query_int, paginate
 from . import bp, services
 from .archive import issued_original_pdf, issued_pdf
 from .documents import originals_pdf
+from .documents.run_sheet import run_sheet_pdf, stage_plan_pdf
 from .documents.wording import original_texts, party_letter
 from .printing import CEREMONY_ORIGINALS, CEREMONY_PACK
 from .signing_record import set_signing_record, signing_participants
@@ -362,3 +363,23 @@ def mine():
         select(Agreement).where(Agreement.parties.any(AgreementParty.organization_id == current_user.member_organization_id))
         .options(selectinload(Agreement.parties)).order_by(Agreement.year.desc(), Agreement.seq.desc())).all()
     return render_template("agreements/mine.html", agreements=agreements, **LABELS)
+
+
+@bp.route("/admin/events/<int:event_id>/ceremony/run-sheet.pdf")
+@secretariat_required
+def run_sheet(event_id):
+    """The host's cue sheet (主持人串词提示) of the event's signing ceremony."""
+    event = db.get_or_404(Event, event_id)
+    return download_response(run_sheet_pdf(event, services.ceremony_agreements(event)),
+                             _("Run sheet %(title)s", title=event.title) + ".pdf", "application/pdf", inline=True,
+                             fallback=f"run-sheet-{event.slug}.pdf")
+
+
+@bp.route("/admin/events/<int:event_id>/ceremony/stage-plan.pdf")
+@secretariat_required
+def stage_plan(event_id):
+    """Who stands where at each signing, seen from the hall."""
+    event = db.get_or_404(Event, event_id)
+    return download_response(stage_plan_pdf(event, services.ceremony_agreements(event)),
+                             _("Stage plan %(title)s", title=event.title) + ".pdf", "application/pdf", inline=True,
+                             fallback=f"stage-plan-{event.slug}.pdf")
