@@ -5,6 +5,7 @@ leaders behind, and the amount only when it is disclosed."""
 import pytest
 
 from alliance_app.agreements import services
+from alliance_app.agreements.signing_record import set_signing_record
 from alliance_app.agreements.documents.run_sheet import run_sheet_pdf, stage_plan_pdf
 
 from . import factories
@@ -31,7 +32,7 @@ def ceremony(app, people, orgs, db):  # noqa: F811
     make(app, people.staff, [(orgs["changhong"], "王五", None), (orgs["zeji"], None, None)], "场外协议",
          event=event, signing_venue="elsewhere")
     with language(app):
-        services.set_signing_record(first, {
+        set_signing_record(first, {
             "signers": [{"organization_id": orgs["xunying"].id, "name": "褚兵", "title": "董事长"},
                         {"organization_id": orgs["hfut"].id, "name": "吴玉程", "title": "校长"}],
             "witnesses": [{"name": "王清宪", "title": "省长"}, {"name": "袁飞", "title": "市长"}],
@@ -131,7 +132,7 @@ def test_three_parties_and_an_assistant_of_no_party(app, people, orgs, db):  # n
     agreement = make(app, people.staff, [(orgs["gotion"], "李缜", "董事长"), (orgs["zeji"], "赵六", None),
                                          (orgs["changhong"], "钱七", "总经理")], "三方合作协议", event=event)
     with language(app):
-        services.set_signing_record(agreement, {
+        set_signing_record(agreement, {
             "signers": [{"organization_id": orgs["gotion"].id, "name": "李缜", "title": "董事长"},
                         {"organization_id": orgs["zeji"].id, "name": "赵六"},
                         {"organization_id": orgs["changhong"].id, "name": "钱七", "title": "总经理"}],
