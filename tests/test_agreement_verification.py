@@ -73,8 +73,10 @@ def english(client):
 
 
 def archive_row(db, agreement) -> AgreementArchive | None:
+    """The common copy's archive (each party's original has one of its own)."""
     db.session.rollback()
-    return db.session.scalar(select(AgreementArchive).where(AgreementArchive.agreement_id == agreement.id))
+    return db.session.scalar(select(AgreementArchive).where(AgreementArchive.agreement_id == agreement.id,
+                                                            AgreementArchive.organization_id.is_(None)))
 
 
 def download(client, agreement) -> bytes:
