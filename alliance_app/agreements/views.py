@@ -68,6 +68,11 @@ def _put_errors(form: AgreementForm, exc: ServiceError) -> None:
     for row_list in (form.parties, form.clauses):
         for row in row_list:
             fields.update({f.name: f for f in row})
+    _attach(form, fields, exc)
+
+
+def _attach(form, fields: dict, exc: ServiceError) -> None:
+    """Each of the service's messages at its field (by the row-numbered name), the rest above the form."""
     for name, messages in exc.errors.items():
         target = fields.get(name)
         if target is not None:
@@ -335,14 +340,7 @@ def _put_record_errors(form, exc: ServiceError) -> None:
         for index, row in enumerate(row for row in rows if _filled(row, *keys)):
             fields.update({f"{name}-{index}-{key}": row[key] for key in ("name", "title", "person_id",
                                                                         "organization_id") if key in row.form})
-    for name, messages in exc.errors.items():
-        target = fields.get(name)
-        if target is not None:
-            target.errors = list(target.errors) + messages
-        else:
-            form.form_errors.extend(messages)
-    if not exc.errors:
-        form.form_errors.append(str(exc.message))
+    _attach(form, fields, exc)
 
 
 @bp.route("/events/<slug>/agreements.pdf")
