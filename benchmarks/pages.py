@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from replay import Recorded, add_replay_routes, same_markup  # noqa: E402
 from totals import StatementCounter  # noqa: E402  the same counter as the totals benchmark
 
 PASSWORD = "benchmark-password-123"
@@ -39,6 +40,33 @@ ACTIVE_MEMBERS = 50      # the public directory lists them all
 OTHER_ORGANIZATIONS = 250  # the secretariat's directory shows 50 per page of all of them
 AIM = 2.0                # app / bare, from the issue
 AIM_304 = 1.5            # a 304 of a public page / the bare route (issue 21 item 3)
+AIM_REPLAY = 1.5         # the app / a bare route replaying the page's own SQL (issue 21 item 4)
+
+
+def _starts(prefix):
+    return lambda sql: sql.startswith(prefix)
+
+
+EVENT_STAMP = _starts("WITH ev AS (SELECT events.id")
+MEMBERS_STAMP = _starts("SELECT max(organizations.updated_at)")
+# The pages whose statements a bare route replays, with the statements its view reads rows from.
+REPLAYED = {
+    "healthz": {},
+    "event": {"stamp": EVENT_STAMP, "event": _starts("SELECT events.id"),
+              "organizers": _starts("SELECT event_organizers."), "sessions": _starts("SELECT event_sessions."),
+              "organizations": _starts("SELECT organizations.id"), "items": _starts("SELECT agenda_items."),
+              "participants": _starts("SELECT agenda_participants."), "people": _starts("SELECT people.")},
+    "event-304": {"stamp": EVENT_STAMP},
+    "program-304": {"stamp": EVENT_STAMP},
+    "calendar-304": {"stamp": EVENT_STAMP},
+    "directory": {"session": _starts("SELECT user_sessions."), "organizations": _starts("SELECT organizations.id"),
+                  "count": _starts("SELECT count(*)"), "contacts": _starts("SELECT contacts."),
+                  "regions": _starts("SELECT DISTINCT organizations.province")},
+    "members": {"stamp": MEMBERS_STAMP, "organizations": _starts("SELECT organizations.id")},
+    "members-304": {"stamp": MEMBERS_STAMP},
+    "register": {},
+    "totals": {},
+}
 
 BARE_BASE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
 <link rel="stylesheet" href="/static/app.css"></head><body><nav>联盟秘书处</nav><main>{% block content %}{% endblock %}
@@ -163,15 +191,21 @@ def make_bare_app(db_path, totals_statements):
 # ---------------------------------------------------------------------------------- timing
 
 def measure_pair(app_call, bare_call, requests, budget, warmup, chunk=20):
-    """Latencies (ms) of sequential calls to both sides after `warmup` untimed
-    ones each: chunks of `chunk` app requests and `chunk` bare ones taken in
-    turn, so both sides see the same machine (others may be busy on it), until
-    each has `requests` (or `budget` seconds per side run out, at least 2 chunks).
-    Requests per second are over each side's own timed span."""
+    """measure_sides with two sides: (app figures, bare figures)."""
+    figures = measure_sides({"app": app_call, "bare": bare_call}, requests, budget, warmup, chunk)
+    return figures["app"], figures["bare"]
+
+
+def measure_sides(calls, requests, budget, warmup, chunk=20):
+    """Latencies (ms) of sequential calls to each side after `warmup` untimed
+    ones each: chunks of `chunk` requests of each side taken in turn (app, bare,
+    replay, app, ...), so all sides see the same machine (others may be busy on
+    it), until each has `requests` (or `budget` seconds per side run out, at
+    least 2 chunks). Requests per second are over each side's own timed span."""
     for _ in range(warmup):
-        app_call()
-        bare_call()
-    sides = {"app": (app_call, [], [0.0]), "bare": (bare_call, [], [0.0])}
+        for call in calls.values():
+            call()
+    sides = {side: (call, [], [0.0]) for side, call in calls.items()}
     while True:
         for call, times, spent in sides.values():
             start = time.perf_counter()
@@ -189,7 +223,7 @@ def measure_pair(app_call, bare_call, requests, budget, warmup, chunk=20):
         ordered = sorted(times)
         figures[side] = {"n": len(times), "rps": len(times) / spent[0], "p50": statistics.median(ordered),
                          "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
-    return figures["app"], figures["bare"]
+    return figures
 
 
 def checked(response, status, what):
@@ -207,6 +241,7 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated subset: healthz,event,event-304,program,program-304,calendar,"
                         "calendar-304,directory,members,members-304,register,totals")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--show-sql", action="store_true", help="print the recorded statements of each page and stop")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -221,7 +256,15 @@ def main():
 
         from alliance_app import create_app
         from alliance_app import models  # noqa: F401  the whole metadata
+        from sqlalchemy import create_engine
+
         from alliance_app.core.db import Base
+        from alliance_app.core.i18n import translated
+        from alliance_app.events.labels import KIND_LABELS as ITEM_KIND_LABELS
+        from alliance_app.events.labels import PART_LABELS, ROLE_LABELS
+        from alliance_app.members.labels import KIND_LABELS as ORG_KIND_LABELS
+        from alliance_app.members.labels import STATUS_LABELS as ORG_STATUS_LABELS
+        from alliance_app.members.labels import TIER_LABELS
         from alliance_app.extensions import db
         from alliance_app.reports.totals import Scope, totals
 
@@ -308,10 +351,53 @@ def main():
             "directory page has fewer than 50 rows (not logged in?)"
         assert anon_client.get("/members").get_data(as_text=True).count("<tr>") == ACTIVE_MEMBERS + 1
 
+        # Issue 21 item 4: the statements of one request of each page, recorded now (never written down), and a
+        # copy of the database as it was just before, which the replay routes read (and write, rolled back).
+        for _name, _what, app_call, _bare_call in pages:
+            app_call()  # one-time work (caches, the font) out of the way first; a POST leaves one registration
+        replay_path = Path(tmp) / "replay.db"
+        with sqlite3.connect(db_path) as source, sqlite3.connect(replay_path) as copy:
+            source.backup(copy)
+        recorded, bodies = {}, {}
+        for name, _what, app_call, _bare_call in pages:
+            if name in REPLAYED:
+                response, statements = counter.record(app_call)
+                recorded[name] = Recorded(statements, **REPLAYED[name])
+                bodies[name] = response.get_data()
+                if args.show_sql:
+                    print(f"== {name}: {len(statements)} statements, {len(bodies[name])} bytes")
+                    for sql, params in statements:
+                        print("   ", " ".join(sql.split())[:300], "|", repr(params)[:200])
+        if args.show_sql:
+            return
+        replay_engine = create_engine(f"sqlite:///{replay_path}", connect_args={"check_same_thread": False})
+        replay_counter = StatementCounter(replay_engine)
+        with app.test_request_context():  # the labels in the default language, once
+            labels = {"roles": translated(ROLE_LABELS), "item_kinds": translated(ITEM_KIND_LABELS),
+                      "parts": translated(PART_LABELS), "org_kinds": translated(ORG_KIND_LABELS),
+                      "statuses": translated(ORG_STATUS_LABELS), "tiers": translated(TIER_LABELS)}
+            labels = {group: {key.value: label for key, label in names.items()} for group, names in labels.items()}
+        add_replay_routes(bare, replay_engine, recorded, bodies, labels)
+
+        def replay_call(name):
+            if name == "register":
+                return lambda: checked(bare_client.post("/replay/register", json=registration()), 201, "replay POST")
+            if name.endswith("-304"):
+                return lambda: checked(bare_client.get(f"/replay/not-modified/{name}"), 304, f"replay {name}")
+            return lambda: checked(bare_client.get(f"/replay/{name}"), 200, f"replay {name}")
+
+        replays = {name: replay_call(name) for name in recorded}
+        sizes = {}
+        for name, call in replays.items():
+            body = call().get_data()
+            sizes[name] = (len(bodies[name]), len(body))
+            if name in ("event", "members", "directory"):
+                assert same_markup(bodies[name].decode(), body.decode()), f"replay {name}: not the app's HTML"
+
         print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
               f"{platform.platform()}, {datetime.now().date()}")
         print(f"harness: Flask test clients in one process, sequential requests; {args.warmup} warm-up requests, "
-              f"then {args.requests} timed (or {args.budget:g} s) per figure, app and bare in turns of 20; "
+              f"then {args.requests} timed (or {args.budget:g} s) per figure, app, bare and replay in turns of 20; "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results = []
         for name, what, app_call, bare_call in pages:
@@ -320,29 +406,47 @@ def main():
             app_statements = counter.per_call(app_call)
             bare_call()
             bare_statements = bare_counter.per_call(bare_call)
-            app_figures, bare_figures = measure_pair(app_call, bare_call, args.requests, args.budget, args.warmup)
-            results.append((name, what, app_figures, bare_figures, app_statements, bare_statements))
+            calls = {"app": app_call, "bare": bare_call}
+            replay_statements = None
+            if name in replays:
+                calls["replay"] = replays[name]
+                replay_statements = replay_counter.per_call(replays[name])
+            figures = measure_sides(calls, args.requests, args.budget, args.warmup)
+            results.append((name, what, figures, app_statements, bare_statements, replay_statements))
 
-        header = (f"{'page':<58}{'app rps':>8}{'p50':>7}{'p99':>7}  {'bare rps':>8}{'p50':>7}{'p99':>7}"
-                  f"  {'app/bare':>8}  {'SQL app':>7}{'bare':>5}")
+        header = (f"{'page':<58}{'app rps':>8}{'p50':>7}{'p99':>7}  {'bare p50':>8}  {'app/bare':>8}"
+                  f"  {'replay p50':>10}  {'app/replay':>10}  {'SQL app':>7}{'bare':>5}{'replay':>7}"
+                  f"  {'bytes app':>9}{'replay':>7}")
         print("\n" + header + "\n" + "-" * len(header))
-        for name, what, a, b, sa, sb in results:
+        for name, what, f, sa, sb, sr in results:
+            a, b, r = f["app"], f["bare"], f.get("replay")
             ratio = b["rps"] / a["rps"]  # time per request, app over bare
             aim = AIM_304 if name.endswith("-304") else AIM
-            print(f"{what:<58}{a['rps']:>8.0f}{a['p50']:>7.2f}{a['p99']:>7.2f}  {b['rps']:>8.0f}{b['p50']:>7.2f}"
-                  f"{b['p99']:>7.2f}  {ratio:>6.1f}x{' ' if ratio <= aim else '!'}  {sa:>7}{sb:>5}")
+            line = (f"{what:<58}{a['rps']:>8.0f}{a['p50']:>7.2f}{a['p99']:>7.2f}  {b['p50']:>8.2f}"
+                    f"  {ratio:>6.1f}x{' ' if ratio <= aim else '!'}")
+            if r:
+                versus = r["rps"] / a["rps"]
+                line += f"  {r['p50']:>10.2f}  {versus:>8.2f}x{' ' if versus <= AIM_REPLAY else '!'}"
+            else:
+                line += f"  {'—':>10}  {'—':>10}"
+            line += f"  {sa:>7}{sb:>5}{sr if sr is not None else '—':>7}"
+            if name in sizes:
+                line += f"  {sizes[name][0]:>9}{sizes[name][1]:>7}"
+            print(line)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"latencies in ms; app/bare = time per request of the app over the bare route (aim: <= {AIM:g}x, "
-              f"<= {AIM_304:g}x for a 304 against the bare one-row event page or 50-row list; '!' marks a miss); SQL = statements per request (before_cursor_execute, BEGIN not counted)")
+        print(f"latencies in ms; app/bare = time per request of the app over the one-row bare route (aim: <= {AIM:g}x, "
+              f"<= {AIM_304:g}x for a 304); app/replay = over the bare route replaying the page's own statements and "
+              f"printing the same output with plain Jinja (aim: <= {AIM_REPLAY:g}x); '!' marks a miss; SQL = statements "
+              "per request (before_cursor_execute, BEGIN not counted); bytes = the answer's body, app and replay")
         if os.environ.get("BENCH_JSON"):
             Path(os.environ["BENCH_JSON"]).write_text(json.dumps(
-                [{"page": n, "app": a, "bare": b, "app_sql": sa, "bare_sql": sb} for n, _w, a, b, sa, sb in results],
-                indent=1))
+                [{"page": n, **f, "app_sql": sa, "bare_sql": sb, "replay_sql": sr, "bytes": sizes.get(n)}
+                 for n, _w, f, sa, sb, sr in results], indent=1))
         bare_engine.dispose()
+        replay_engine.dispose()
         with app.app_context():
             db.engine.dispose()
         print(f"total run time {time.perf_counter() - started:.0f} s")
-
 
 if __name__ == "__main__":
     main()

@@ -150,10 +150,11 @@ class StatementCounter:
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("BEGIN"):
-            return  # the app's SQLite BEGIN (alliance_app/database.py), not a query
+            return  # the app's SQLite BEGIN (alliance_app/core/engine.py), not a query
         self.count += 1
         if self.recording:
-            self.recorded.append((statement, parameters))
+            # executemany: a list of parameter tuples, which exec_driver_sql replays as executemany too
+            self.recorded.append((statement, list(parameters) if executemany else parameters))
 
     def record(self, call):
         self.count, self.recorded, self.recording = 0, [], True
