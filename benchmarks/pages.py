@@ -226,6 +226,23 @@ def measure_sides(calls, requests, budget, warmup, chunk=20):
     return figures
 
 
+def profile(call, requests=200):
+    """cProfile over `requests` calls: the top functions by own time, then by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        call()
+    profiler.disable()
+    if os.environ.get("PROFILE_OUT"):  # for pstats' callers/callees afterwards
+        profiler.dump_stats(os.environ["PROFILE_OUT"])
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(45)
+
+
 def checked(response, status, what):
     assert response.status_code == status, f"{what}: {response.status_code} {response.get_data(as_text=True)[:300]}"
     return response
@@ -242,6 +259,8 @@ def main():
                         "calendar-304,directory,members,members-304,register,totals")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--show-sql", action="store_true", help="print the recorded statements of each page and stop")
+    parser.add_argument("--profile", metavar="PAGE", help="profile 200 app requests of one page (cProfile), print "
+                        "the top functions by own time and by cumulative time, and stop")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -369,6 +388,9 @@ def main():
                     for sql, params in statements:
                         print("   ", " ".join(sql.split())[:300], "|", repr(params)[:200])
         if args.show_sql:
+            return
+        if args.profile:
+            profile([page for page in pages if page[0] == args.profile][0][2])
             return
         replay_engine = create_engine(f"sqlite:///{replay_path}", connect_args={"check_same_thread": False})
         replay_counter = StatementCounter(replay_engine)

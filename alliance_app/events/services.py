@@ -204,12 +204,18 @@ AGENDA_LOAD = (
 )
 
 
+@lru_cache(maxsize=2)
+def _event_by_slug_statement(with_agenda: bool):
+    """Built once with a bound slug: building the five loader options and the
+    statement's cache key on each request cost about as much as one of its
+    queries (benchmarks/pages.py, issue 21 item 4)."""
+    query = select(Event).where(Event.slug == bindparam("slug"))
+    return query.options(*AGENDA_LOAD) if with_agenda else query
+
+
 def event_by_slug(slug: str, *, with_agenda: bool = False) -> Event | None:
     """The event; `with_agenda` loads what its page, programme and calendar show."""
-    query = select(Event).where(Event.slug == slug[:80].lower())
-    if with_agenda:
-        query = query.options(*AGENDA_LOAD)
-    return db.session.scalar(query)
+    return db.session.scalar(_event_by_slug_statement(with_agenda), {"slug": slug[:80].lower()})
 
 
 @lru_cache(maxsize=1)

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -248,13 +250,18 @@ def my_organization():
     return redirect(url_for("members.organization_detail", org_id=current_user.organization_id))
 
 
+@lru_cache(maxsize=1)
+def _directory_statement():
+    """Built once: the CASE of the tiers and the statement's cache key, made on
+    each request, cost more than the query (benchmarks/pages.py, issue 21 item 4)."""
+    return (select(Organization).where(Organization.membership_status == MembershipStatus.active)
+            .order_by(tier_rank(), Organization.name_key))
+
+
 @bp.route("/members")
 @cacheable(services.directory_stamp)
 def directory():
     """Public: active members with their public details only."""
-    orgs = db.session.scalars(
-        select(Organization).where(Organization.membership_status == MembershipStatus.active)
-        .order_by(tier_rank(), Organization.name_key)
-    ).all()
+    orgs = db.session.scalars(_directory_statement()).all()
     return render_template("members/directory.html", orgs=orgs, tiers=translated(TIER_LABELS),
                            kinds=translated(KIND_LABELS))
