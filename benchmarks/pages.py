@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from replay import Recorded, add_replay_routes, same_markup  # noqa: E402
+from replay import Recorded, add_replay_routes, same_calendar, same_markup  # noqa: E402
 from totals import StatementCounter  # noqa: E402  the same counter as the totals benchmark
 
 PASSWORD = "benchmark-password-123"
@@ -57,6 +57,9 @@ REPLAYED = {
               "organizations": _starts("SELECT organizations.id"), "items": _starts("SELECT agenda_items."),
               "participants": _starts("SELECT agenda_participants."), "people": _starts("SELECT people.")},
     "event-304": {"stamp": EVENT_STAMP},
+    "calendar": {"stamp": EVENT_STAMP, "event": _starts("SELECT events.id"), "sessions": _starts("SELECT event_sessions."),
+                 "items": _starts("SELECT agenda_items."), "participants": _starts("SELECT agenda_participants."),
+                 "people": _starts("SELECT people.")},
     "program-304": {"stamp": EVENT_STAMP},
     "calendar-304": {"stamp": EVENT_STAMP},
     "directory": {"session": _starts("SELECT user_sessions."), "organizations": _starts("SELECT organizations.id"),
@@ -415,6 +418,8 @@ def main():
             sizes[name] = (len(bodies[name]), len(body))
             if name in ("event", "members", "directory"):
                 assert same_markup(bodies[name].decode(), body.decode()), f"replay {name}: not the app's HTML"
+            if name == "calendar":
+                assert same_calendar(bodies[name].decode(), body.decode()), "replay calendar: not the app's file"
 
         print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
               f"{platform.platform()}, {datetime.now().date()}")

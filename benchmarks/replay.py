@@ -173,6 +173,24 @@ DIRECTORY = """{{ head|safe }}
 {% endif %}
 {{ foot|safe }}"""
 
+# The calendar file as the icalendar library writes it: properties in its order, TEXT escaped, lines folded
+# at 75 octets, CRLF (added after rendering; escaped values hold no line break).
+CALENDAR = """{% autoescape false %}BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Alliance Secretariat//alliance_app//ZH
+{{ ('X-WR-CALNAME:' ~ e.title|ics)|fold }}
+{% for v in entries %}BEGIN:VEVENT
+{{ ('SUMMARY:' ~ v.summary|ics)|fold }}
+DTSTART:{{ v.starts|utc }}
+DTEND:{{ v.ends|utc }}
+DTSTAMP:{{ stamp }}
+UID:{{ v.uid }}
+{% if v.description %}{{ ('DESCRIPTION:' ~ v.description|ics)|fold }}
+{% endif %}{% if location %}{{ ('LOCATION:' ~ location|ics)|fold }}
+{% endif %}END:VEVENT
+{% endfor %}END:VCALENDAR
+{% endautoescape %}"""
+
 STATUS_COLOURS = {"active": "success", "applicant": "warning", "suspended": "danger", "rejected": "secondary",
                   "withdrawn": "secondary", "non_member": "light"}
 
@@ -180,6 +198,39 @@ STATUS_COLOURS = {"active": "success", "applicant": "warning", "suspended": "dan
 def local(value, fmt="%Y-%m-%d %H:%M"):
     """A stored UTC timestamp (SQLite text) shown in the app's time zone."""
     return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).astimezone(LOCAL).strftime(fmt)
+
+
+def utc(value):
+    return datetime.fromisoformat(value).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics(text):
+    """RFC 5545 TEXT escaping, as icalendar does it."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
+            .replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def fold(line, limit=75):
+    """Lines of at most 75 octets, continued after a line break and a space (RFC 5545 3.1)."""
+    if len(line.encode()) < limit:
+        return line
+    lines, current, size = [], [], 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width >= limit:
+            lines.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    lines.append("".join(current))
+    return "\n ".join(lines)
+
+
+def same_calendar(a, b):
+    """Equal but for DTSTAMP (the time the file was made)."""
+    def strip(text):
+        return [line for line in text.splitlines() if not line.startswith("DTSTAMP:")]
+    return strip(a) == strip(b)
 
 
 def layout(body):
@@ -245,9 +296,10 @@ def add_replay_routes(bare, engine, recorded, bodies, labels):
     Chinese labels by enum value."""
     from flask import make_response, request
 
-    bare.jinja_env.filters["local"] = local
+    bare.jinja_env.filters.update(local=local, utc=utc, ics=ics, fold=fold)
     templates = {name: bare.jinja_env.from_string(source)
-                 for name, source in (("event", EVENT), ("members", MEMBERS), ("directory", DIRECTORY))}
+                 for name, source in (("event", EVENT), ("members", MEMBERS), ("directory", DIRECTORY),
+                                      ("calendar", CALENDAR))}
     frames = {name: layout(bodies[name].decode()) for name in ("event", "members", "directory") if name in bodies}
 
     def read(name):
@@ -275,6 +327,33 @@ def add_replay_routes(bare, engine, recorded, bodies, labels):
             participants=participants, orgs={o.id: o for o in rows["organizations"]},
             people={p.id: p for p in rows["people"]}, labels=labels)
         return etag_response(html, rows["stamp"][0], make_response)
+
+    @bare.get("/replay/calendar")
+    def replay_calendar():
+        rows, _all = read("calendar")
+        e = rows["event"][0]
+        items, participants = defaultdict(list), defaultdict(list)
+        for item in rows["items"]:
+            items[item.session_id].append(item)
+        for p in rows["participants"]:
+            participants[p.agenda_item_id].append(p)
+        people = {p.id: p for p in rows["people"]}
+        entries = [{"uid": f"event-{e.id}@alliance-app", "summary": e.title, "starts": e.starts_at, "ends": e.ends_at,
+                    "description": f"主题：{e.theme}" if e.theme else ""}]
+        for s in rows["sessions"]:
+            for item in items[s.id]:
+                speakers = "\n".join(f"{labels['parts'][p.part]}: {people[p.person_id].name}" +
+                                      (f"（{people[p.person_id].title}）" if people[p.person_id].title else "")
+                                      for p in participants[item.id])
+                entries.append({"uid": f"agenda-item-{item.id}@alliance-app", "summary": f"{item.title} · {s.title}",
+                                "starts": item.starts_at, "ends": item.ends_at, "description": speakers})
+        text = templates["calendar"].render(
+            e=e, entries=entries, location="，".join(x for x in (e.venue, e.address, e.city) if x),
+            stamp=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+        response = etag_response(text.replace("\n", "\r\n").encode(), rows["stamp"][0], make_response)
+        response.mimetype = "text/calendar"
+        response.headers["Content-Disposition"] = f"attachment; filename={e.slug}.ics"
+        return response
 
     @bare.get("/replay/members")
     def replay_members():
