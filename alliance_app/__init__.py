@@ -59,13 +59,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .core import deployment, engine, errors, security, throttle
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
-    from .core.i18n import select_locale
+    from .core.i18n import install_template_gettext, select_locale
 
     engine.configure_engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     bootstrap.init_app(app)
     _init_login(app, login_manager)
     security.init_app(app)
