@@ -3,6 +3,7 @@ SQLAlchemy route of the same shape on the same SQLite database, measured by the
 same harness in the same run.
 
     .venv/bin/python benchmarks/pages.py [--requests 400] [--budget 8] [--warmup 20] [--only event,members]
+    .venv/bin/python benchmarks/pages.py --show-sql | --profile event
 
 (a) the public event page of the demo meeting, (b) the secretariat's
 organization directory (50 rows, logged in) and the public member directory
@@ -11,7 +12,10 @@ endpoint of the demo meeting; and /healthz, the floor of any request through
 the app (its hooks, session and log line). Issue 21 item 3: the same public
 pages (and the programme PDF and calendar file) asked again with the ETag of
 the last answer, which the app answers 304 from one statement of change
-stamps; their aim is at most 1.5x the bare one-row route. Everything happens in a temporary directory
+stamps; their aim is at most 1.5x the bare one-row route. Issue 21 item 4: each page (but the
+programme PDF) also beside a bare route replaying the statements the app sent for it, recorded at
+the start of the run, and printing the same output with plain Jinja (benchmarks/replay.py); aim:
+at most 1.5x. Everything happens in a temporary directory
 removed at the end; nothing listens on a socket (Flask test clients).
 See benchmarks/README.md for what is measured and how to read the table.
 """
@@ -241,9 +245,49 @@ def profile(call, requests=200):
     profiler.disable()
     if os.environ.get("PROFILE_OUT"):  # for pstats' callers/callees afterwards
         profiler.dump_stats(os.environ["PROFILE_OUT"])
-    stats = pstats.Stats(profiler).strip_dirs()
+    stats = pstats.Stats(profiler)
+    breakdown(stats, requests)
+    stats.strip_dirs()
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(45)
+
+
+# (label, file name ending, function name, own time instead of cumulative): the parts of a request
+# worth naming, each as cumulative time unless marked (they overlap: the ORM part includes the driver's).
+PARTS = [
+    ("whole request (Flask wsgi_app)", "flask/app.py", "wsgi_app", False),
+    ("before-request hooks (login, session, CSRF, clock)", "flask/app.py", "preprocess_request", False),
+    ("the view", "flask/app.py", "dispatch_request", False),
+    ("after-request hooks (headers, cookies, log line)", "flask/app.py", "process_response", False),
+    ("teardown (session removal)", "flask/app.py", "do_teardown_request", False),
+    ("ORM: statements run through the Session", "orm/session.py", "_execute_internal", False),
+    ("ORM: flush (INSERT/UPDATE of objects)", "orm/session.py", "_flush", False),
+    ("SQL in the driver (sqlite3 execute)", "~", "<method 'execute' of 'sqlite3.Cursor' objects>", True),
+    ("SQL in the driver (fetch)", "~", "<method 'fetchall' of 'sqlite3.Cursor' objects>", True),
+    ("commit in the driver", "~", "<method 'commit' of 'sqlite3.Connection' objects>", True),
+    ("render_template (Jinja, all of it)", "flask/templating.py", "render_template", False),
+    ("  of which _() in templates", "jinja2/ext.py", "_gettext_alias", False),
+    ("  of which the datetime filter (Babel)", "flask_babel/__init__.py", "_date_format", False),
+    ("  of which url_for", "flask/app.py", "url_for", False),
+    ("API: arguments and answer (marshmallow)", "marshmallow/schema.py", "dump", False),
+    ("API: arguments (marshmallow load)", "marshmallow/schema.py", "load", False),
+    ("PDF (reportlab build)", "reportlab/platypus/doctemplate.py", "build", False),
+    ("calendar (icalendar to_ical)", "icalendar/cal/component.py", "to_ical", False),
+]
+
+
+def breakdown(stats, requests):
+    """Milliseconds per request (under the profiler, which inflates Python calls more than SQLite's C)."""
+    total = None
+    print(f"where the time goes, per request, under cProfile ({requests} requests):")
+    for label, file_end, function, own in PARTS:
+        found = [(tt, ct) for (file, _line, name), (_cc, _nc, tt, ct, _callers) in stats.stats.items()
+                 if name == function and file.endswith(file_end)]
+        if not found:
+            continue
+        seconds = sum(tt if own else ct for tt, ct in found)
+        total = total or seconds
+        print(f"  {label:<55}{seconds / requests * 1000:>8.2f} ms {seconds / total:>6.0%}")
 
 
 def checked(response, status, what):
