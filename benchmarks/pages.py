@@ -257,10 +257,13 @@ def profile(call, requests=200):
 PARTS = [
     ("whole request (Flask wsgi_app)", "flask/app.py", "wsgi_app", False),
     ("before-request hooks (login, session, CSRF, clock)", "flask/app.py", "preprocess_request", False),
+    ("  of which signing in: bearer token (API)", "alliance_app/api/__init__.py", "authenticate_api_request", False),
+    ("  of which signing in: session cookie (web)", "alliance_app/__init__.py", "load_user_before_the_view", False),
     ("the view", "flask/app.py", "dispatch_request", False),
     ("after-request hooks (headers, cookies, log line)", "flask/app.py", "process_response", False),
     ("teardown (session removal)", "flask/app.py", "do_teardown_request", False),
     ("ORM: statements run through the Session", "orm/session.py", "_execute_internal", False),
+    ("ORM: rows made into objects (overlaps the above)", "orm/loading.py", "chunks", False),
     ("ORM: flush (INSERT/UPDATE of objects)", "orm/session.py", "_flush", False),
     ("SQL in the driver (sqlite3 execute)", "~", "<method 'execute' of 'sqlite3.Cursor' objects>", True),
     ("SQL in the driver (fetch)", "~", "<method 'fetchall' of 'sqlite3.Cursor' objects>", True),
