@@ -375,6 +375,8 @@ def add_replay_routes(bare, engine, recorded, bodies, labels):
             colours=STATUS_COLOURS, page=page, pages=pages, pager=list(iter_pages(page, pages)))
 
     answer = json.loads(bodies["register"]) if "register" in bodies else {}
+    first_insert = next((i for i, (sql, _p) in enumerate(recorded["register"].statements)
+                         if sql.lstrip().upper().startswith("INSERT")), None) if "register" in recorded else None
 
     @bare.post("/replay/register")
     def replay_register():
@@ -385,8 +387,8 @@ def add_replay_routes(bare, engine, recorded, bodies, labels):
                 _rows, results = recorded["register"].run(conn)
             finally:
                 transaction.rollback()  # so the recorded INSERTs (same mobile, same ids) are valid next time
-        first_insert = next(r for r in results if isinstance(r, int))
-        return {**answer, "id": first_insert, "name": data["name"], "mobile": data["mobile"][:3] + "****" +
+        new_id = results[first_insert]  # the registration's row id, or its RETURNING row
+        return {**answer, "id": new_id if isinstance(new_id, int) else new_id[0][0], "name": data["name"], "mobile": data["mobile"][:3] + "****" +
                 data["mobile"][-4:], "created_at": datetime.now(timezone.utc).isoformat()}, 201
 
     @bare.get("/replay/totals")
