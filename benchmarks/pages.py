@@ -197,12 +197,6 @@ def make_bare_app(db_path, totals_statements):
 
 # ---------------------------------------------------------------------------------- timing
 
-def measure_pair(app_call, bare_call, requests, budget, warmup, chunk=20):
-    """measure_sides with two sides: (app figures, bare figures)."""
-    figures = measure_sides({"app": app_call, "bare": bare_call}, requests, budget, warmup, chunk)
-    return figures["app"], figures["bare"]
-
-
 def measure_sides(calls, requests, budget, warmup, chunk=20):
     """Latencies (ms) of sequential calls to each side after `warmup` untimed
     ones each: chunks of `chunk` requests of each side taken in turn (app, bare,
