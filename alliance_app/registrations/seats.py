@@ -33,15 +33,20 @@ def _release(table, condition) -> None:
 
 def _try_take_seat(registration: Registration) -> bool:
     """Take a seat in the event, each chosen session and the organization's quota,
-    all or none."""
-    savepoint = db.session.begin_nested()
+    all or none. A refused take gives back the ones taken before it, in the same
+    transaction (the rows stay locked by it until the commit), which saves the
+    savepoint a registration would otherwise open."""
+    given_back = []
     ok = _take(Event, and_(Event.id == registration.event_id,
                            or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity)))
+    if ok:
+        given_back.append((Event, Event.id == registration.event_id))
     for session_id in registration.session_ids if ok else ():
         ok = _take(EventSession, and_(EventSession.id == session_id, or_(
             EventSession.capacity.is_(None), EventSession.seats_taken < EventSession.capacity)))
         if not ok:
             break
+        given_back.append((EventSession, EventSession.id == session_id))
     if ok and registration.organization_id is not None:
         quota = EventQuota.__table__.c
         has_quota = db.session.scalar(select(func.count()).select_from(EventQuota).where(
@@ -50,10 +55,9 @@ def _try_take_seat(registration: Registration) -> bool:
             ok = _take(EventQuota, and_(EventQuota.event_id == registration.event_id,
                                         EventQuota.organization_id == registration.organization_id,
                                         EventQuota.seats_taken < EventQuota.quota))
-    if ok:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
+    if not ok:
+        for table, condition in given_back:
+            _release(table, condition)
     _forget_counters(registration)
     return ok
 
