@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
@@ -302,13 +302,18 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+# Built once: every API request runs it, and building a statement (and its cache key)
+# costs more than SQLite takes to answer it.
+_TOKEN_WITH_USER = select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organization)) \
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+
+
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     # The user and its organization in the same query: every API request asks for them
     # (the organization's membership decides member access).
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organization))
-                              .where(ApiToken.token_hash == hash_token(secret)))
+    token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": hash_token(secret)})
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

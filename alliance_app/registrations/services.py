@@ -5,7 +5,7 @@ so concurrent registrations never pass a limit). They flush, never commit."""
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -104,12 +104,14 @@ def clean_delegate(event: Event, data: Mapping[str, Any], *, partial: bool = Fal
     return out, problems
 
 
+# Built once: asked for every delegate registered.
+_SAME_MOBILE = select(Registration).where(
+    Registration.event_id == bindparam("event_id"), Registration.mobile == bindparam("mobile"),
+    Registration.status != S.cancelled, Registration.id != bindparam("exclude_id")).limit(1)
+
+
 def _duplicate(event: Event, mobile: str, exclude_id: int | None = None) -> Registration | None:
-    query = select(Registration).where(Registration.event_id == event.id, Registration.mobile == mobile,
-                                       Registration.status != S.cancelled)
-    if exclude_id is not None:
-        query = query.where(Registration.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+    return db.session.scalar(_SAME_MOBILE, {"event_id": event.id, "mobile": mobile, "exclude_id": exclude_id or 0})
 
 
 # Whether a number is registered by another organization is all a member may learn, and
