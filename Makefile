@@ -37,8 +37,10 @@ serve: $(VENV)/.installed $(MO_FILES)
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --graceful-timeout 20 $(GUNICORN_ARGS) 'alliance_app:create_app()'
 
+# One test process per CPU, each taking whole files (TEST_PROCESSES=0: all in this one).
+TEST_PROCESSES ?= auto
 test: $(VENV)/.installed-test $(MO_FILES)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -24,14 +24,42 @@ TEST_SECRET = "test-secret-key-" + "x" * 32
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """The suite's database. `make test` runs the tests in parallel processes
+    (pytest-xdist): each has a SQLite file of its own, and on PostgreSQL the
+    first uses DATABASE_URL's database while the others get one made beside it
+    (named after the worker) and dropped at the end."""
     url = os.environ.get("DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    made = None
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif worker != "gw0":
+        url, made = _worker_database(url, worker)
     engine = create_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     engine.dispose()
-    return url
+    yield url
+    if made is not None:
+        from .servers import drop_database
+
+        drop_database(made[0], made[1])
+        made[0].dispose()
+
+
+def _worker_database(url: str, worker: str):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from .servers import drop_database
+
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    drop_database(admin, name)  # left by a run that was killed
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return server.set(database=name).render_as_string(hide_password=False), (admin, name)
 
 
 def _empty_all_tables(db):

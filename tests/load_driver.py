@@ -56,9 +56,10 @@ class Delegate:
         return self.attempts[-1] if self.attempts else None
 
 
-def prepare(app, clients: int) -> Plan:
+def prepare(app, clients: int, tag: str = "") -> Plan:
     """An open event with a capacity, a smaller session and quotas for a few of
-    the organizations; one member account with an API token per client."""
+    the organizations; one member account with an API token per client. `tag`
+    tells apart several plans in one database (rounds of a benchmark)."""
     from alliance_app.accounts.models import Role
     from alliance_app.core.db import utcnow
     from alliance_app.extensions import db
@@ -67,7 +68,7 @@ def prepare(app, clients: int) -> Plan:
     from . import factories
 
     with app.app_context():
-        meeting = factories.event(slug=f"load-{clients}")
+        meeting = factories.event(slug=f"load-{clients}{tag}")
         event, session = meeting.event, meeting.session
         event.capacity = CAPACITY
         event.registration_opens_at = utcnow() - timedelta(days=1)
@@ -76,8 +77,8 @@ def prepare(app, clients: int) -> Plan:
         db.session.commit()
         tokens, organization_ids, quotas = [], [], {}
         for n in range(clients):
-            org = factories.organization(name=f"压测单位{n:02d}有限公司")
-            account = factories.user(Role.member, org, email=f"load{n}@member.example")
+            org = factories.organization(name=f"压测单位{tag}{n:02d}有限公司")
+            account = factories.user(Role.member, org, email=f"load{tag}{n}@member.example")
             tokens.append(factories.token(account, "load"))
             organization_ids.append(org.id)
             if n < QUOTA_ORGANIZATIONS:

@@ -177,8 +177,9 @@ class Gunicorn:
     configured through the environment as the README's deployment section says."""
 
     def __init__(self, url: str, directory: Path, *, workers: int = 4, name: str = "gunicorn",
-                 env: dict[str, str] | None = None, timeout: int = 30):
-        self.url, self.workers, self.timeout = url, workers, timeout
+                 env: dict[str, str] | None = None, timeout: int = 30, application: str = "alliance_app:create_app()"):
+        # application: another WSGI app under the same settings (benchmarks/bare_register.py)
+        self.url, self.workers, self.timeout, self.application = url, workers, timeout, application
         self.port = free_port()
         self.log_path = directory / f"{name}.log"
         self.instance_path = directory / "instance"
@@ -202,7 +203,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
              "--bind", f"127.0.0.1:{self.port}", "--timeout", str(self.timeout), "--graceful-timeout", "5",
-             *_gunicorn_options(), "alliance_app:create_app()"],
+             *_gunicorn_options(), self.application],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()

@@ -4,7 +4,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -116,20 +115,11 @@ def start_session(user: User, *, user_agent: str = "", address: str | None = Non
     return row
 
 
-@lru_cache(maxsize=1)
-def _session_statement():
-    """Built once with a bound hash: every signed-in page runs it, and building it with
-    its joined load and its cache key on each request cost about as much as running it
-    (benchmarks/pages.py --profile directory)."""
-    return select(UserSession).options(joinedload(UserSession.user)).where(
-        UserSession.token_hash == bindparam("token_hash"))
-
-
-@lru_cache(maxsize=1)
-def _token_statement():
-    """Built once, as _session_statement: every API request runs it."""
-    return select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organization)).where(
-        ApiToken.token_hash == bindparam("token_hash"))
+# Built once, as the token's statement below: every signed-in page runs it, and building
+# it with its joined load and its cache key on each request cost about as much as running
+# it (benchmarks/pages.py --profile directory).
+_SESSION_WITH_USER = select(UserSession).options(joinedload(UserSession.user)) \
+    .where(UserSession.token_hash == bindparam("token_hash"))
 
 
 def load_session(secret: str | None) -> User | None:
@@ -138,7 +128,7 @@ def load_session(secret: str | None) -> User | None:
     without "remember me" expires after PERMANENT_SESSION_LIFETIME unused."""
     if not secret or len(secret) > 200:
         return None
-    row = db.session.scalar(_session_statement(), {"token_hash": hash_token(secret)})
+    row = db.session.scalar(_SESSION_WITH_USER, {"token_hash": hash_token(secret)})
     now = utcnow()
     if row is None or row.expires_at <= now or not row.user.active:
         return None
@@ -318,12 +308,18 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+# Built once: every API request runs it, and building a statement (and its cache key)
+# costs more than SQLite takes to answer it.
+_TOKEN_WITH_USER = select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organization)) \
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+
+
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     # The user and its organization in the same query: every API request asks for them
     # (the organization's membership decides member access).
-    token = db.session.scalar(_token_statement(), {"token_hash": hash_token(secret)})
+    token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": hash_token(secret)})
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

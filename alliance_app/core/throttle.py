@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g
-from sqlalchemy import Index, String, delete, func, select
+from sqlalchemy import Index, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +31,11 @@ class ThrottleHit(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# Built once: asked on every request a throttle guards.
+_HITS_SINCE = select(func.count()).select_from(ThrottleHit).where(
+    ThrottleHit.scope == bindparam("scope"), ThrottleHit.key == bindparam("key"), ThrottleHit.at >= bindparam("since"))
+
+
 class Throttle:
     """At most `limit` hits per key within `window_s` seconds; both read from the
     settings named, so an installation can tune them."""
@@ -46,8 +51,7 @@ class Throttle:
     def exceeded(self, key: str) -> bool:
         limit = current_app.config[self.limit_setting]
         since = utcnow() - timedelta(seconds=current_app.config[self.window_setting])
-        count = db.session.scalar(select(func.count()).select_from(ThrottleHit).where(
-            ThrottleHit.scope == self.scope, ThrottleHit.key == key[:200], ThrottleHit.at >= since))
+        count = db.session.scalar(_HITS_SINCE, {"scope": self.scope, "key": key[:200], "since": since})
         return count + self._pending(key) >= limit
 
     def hit(self, key: str) -> None:

@@ -159,7 +159,11 @@ def bill_title(registration: Registration) -> str:
 def bill_registration(registration: Registration, actor=None) -> Bill | None:
     """The confirmed delegate's bill, at the fee of the day of registration; None for
     a free category, or when the delegate has a bill already (never billed twice)."""
-    if registration.status not in SEATED or active_bill(registration) is not None:
+    if registration.status not in SEATED:
+        return None
+    # A registration not written yet (registering: billed before its one INSERT) has no bill.
+    written = registration.id is not None
+    if written and active_bill(registration) is not None:
         return None
     quote = quote_for(registration)
     if quote.is_free:
@@ -169,6 +173,9 @@ def bill_registration(registration: Registration, actor=None) -> Bill | None:
     bill = Bill(kind=BillKind.event_fee, organization_id=registration.organization_id, registration=registration,
                 event_id=registration.event_id, year=to_local(event.starts_at).year, title=bill_title(registration),
                 amount_fen=to_fen(quote.amount), paid_fen=0, due_on=due_on, status=BillStatus.open)
+    if not written:
+        db.session.add(bill)
+        return bill
     try:
         with db.session.begin_nested():  # another request billed this delegate a moment ago: theirs stands
             db.session.add(bill)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..audit.services import record
 from ..core.db import utcnow
@@ -28,11 +28,19 @@ MAX_QUESTIONS = 100
 
 # --- the questions ---------------------------------------------------------------------------------
 
-def questions(event: Event, *, with_removed: bool = False) -> list[EventQuestion]:
-    query = select(EventQuestion).where(EventQuestion.event_id == event.id)
+def _questions_query(with_removed: bool):
+    query = select(EventQuestion).where(EventQuestion.event_id == bindparam("event_id"))
     if not with_removed:
         query = query.where(EventQuestion.removed_at.is_(None))
-    return list(db.session.scalars(query.order_by(EventQuestion.position, EventQuestion.id)))
+    return query.order_by(EventQuestion.position, EventQuestion.id)
+
+
+# Built once: every registration asks for its event's questions.
+_QUESTIONS = {with_removed: _questions_query(with_removed) for with_removed in (False, True)}
+
+
+def questions(event: Event, *, with_removed: bool = False) -> list[EventQuestion]:
+    return list(db.session.scalars(_QUESTIONS[with_removed], {"event_id": event.id}))
 
 
 def _clean_choices(problems: Problems, raw: Any) -> list[dict]:

@@ -6,7 +6,7 @@ the waitlist when a seat is freed. Seats are taken with conditional UPDATEs
 savepoint, so concurrent registrations never pass a limit on SQLite or
 PostgreSQL; CHECK constraints back this up. They flush, never commit."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.util import identity_key
 
 from ..audit.services import record
@@ -31,29 +31,45 @@ def _release(table, condition) -> None:
                        .values(seats_taken=table.seats_taken - 1).execution_options(synchronize_session=False))
 
 
+def _taking(table):
+    """The conditional UPDATE that takes one seat of `table`'s row `:row` if it has room."""
+    room = or_(table.capacity.is_(None), table.seats_taken < table.capacity)
+    return update(table).where(table.id == bindparam("row"), room) \
+        .values(seats_taken=table.seats_taken + 1).execution_options(synchronize_session=False)
+
+
+# Built once: every registration runs them.
+_TAKE_EVENT_SEAT = _taking(Event)
+_TAKE_SESSION_SEAT = _taking(EventSession)
+_HAS_QUOTA = select(func.count()).select_from(EventQuota).where(
+    EventQuota.event_id == bindparam("event"), EventQuota.organization_id == bindparam("organization"))
+_TAKE_QUOTA_SEAT = update(EventQuota).where(
+    EventQuota.event_id == bindparam("event"), EventQuota.organization_id == bindparam("organization"),
+    EventQuota.seats_taken < EventQuota.quota).values(seats_taken=EventQuota.seats_taken + 1) \
+    .execution_options(synchronize_session=False)
+
+
 def _try_take_seat(registration: Registration) -> bool:
     """Take a seat in the event, each chosen session and the organization's quota,
-    all or none."""
-    savepoint = db.session.begin_nested()
-    ok = _take(Event, and_(Event.id == registration.event_id,
-                           or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity)))
+    all or none. A refused take gives back the ones taken before it, in the same
+    transaction (the rows stay locked by it until the commit), which saves the
+    savepoint a registration would otherwise open."""
+    given_back = []
+    ok = db.session.execute(_TAKE_EVENT_SEAT, {"row": registration.event_id}).rowcount == 1
+    if ok:
+        given_back.append((Event, Event.id == registration.event_id))
     for session_id in registration.session_ids if ok else ():
-        ok = _take(EventSession, and_(EventSession.id == session_id, or_(
-            EventSession.capacity.is_(None), EventSession.seats_taken < EventSession.capacity)))
+        ok = db.session.execute(_TAKE_SESSION_SEAT, {"row": session_id}).rowcount == 1
         if not ok:
             break
+        given_back.append((EventSession, EventSession.id == session_id))
     if ok and registration.organization_id is not None:
-        quota = EventQuota.__table__.c
-        has_quota = db.session.scalar(select(func.count()).select_from(EventQuota).where(
-            quota.event_id == registration.event_id, quota.organization_id == registration.organization_id))
-        if has_quota:
-            ok = _take(EventQuota, and_(EventQuota.event_id == registration.event_id,
-                                        EventQuota.organization_id == registration.organization_id,
-                                        EventQuota.seats_taken < EventQuota.quota))
-    if ok:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
+        whose = {"event": registration.event_id, "organization": registration.organization_id}
+        if db.session.scalar(_HAS_QUOTA, whose):
+            ok = db.session.execute(_TAKE_QUOTA_SEAT, whose).rowcount == 1
+    if not ok:
+        for table, condition in given_back:
+            _release(table, condition)
     _forget_counters(registration)
     return ok
 

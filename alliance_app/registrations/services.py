@@ -5,7 +5,7 @@ so concurrent registrations never pass a limit). They flush, never commit."""
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -104,12 +104,14 @@ def clean_delegate(event: Event, data: Mapping[str, Any], *, partial: bool = Fal
     return out, problems
 
 
+# Built once: asked for every delegate registered.
+_SAME_MOBILE = select(Registration).where(
+    Registration.event_id == bindparam("event_id"), Registration.mobile == bindparam("mobile"),
+    Registration.status != S.cancelled, Registration.id != bindparam("exclude_id")).limit(1)
+
+
 def _duplicate(event: Event, mobile: str, exclude_id: int | None = None) -> Registration | None:
-    query = select(Registration).where(Registration.event_id == event.id, Registration.mobile == mobile,
-                                       Registration.status != S.cancelled)
-    if exclude_id is not None:
-        query = query.where(Registration.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+    return db.session.scalar(_SAME_MOBILE, {"event_id": event.id, "mobile": mobile, "exclude_id": exclude_id or 0})
 
 
 # Whether a number is registered by another organization is all a member may learn, and
@@ -189,22 +191,26 @@ def register_many(event: Event, delegates: list[Mapping[str, Any]], actor, *,
     created = []
     for values, answer_values in zip(cleaned, answered):
         session_ids = values.pop("session_ids")
-        registration = Registration(event_id=event.id, organization_id=organization_id,
-                                    registered_by_id=getattr(actor, "id", None), status=S.pending, **values)
+        registration = Registration(event=event, event_id=event.id, organization_id=organization_id,
+                                    registered_by_id=getattr(actor, "id", None), **values)
         registration.sessions = [RegistrationSession(session_id=sid) for sid in session_ids]
+        registration.answers = []  # known empty: the answer given back never loads them again
         if answer_values:
             event_answers.store_answers(registration, answer_values)
+        # The seats first, so the row is written once with its final status (and its
+        # bill beside it): one INSERT each and one audit statement for the flush.
+        _place(registration, event, actor)
+        fees.bill_registration(registration, actor)  # nothing unless confirmed and the category pays
         db.session.add(registration)
         try:
-            with db.session.begin_nested():
-                db.session.flush()
+            db.session.flush()
         except IntegrityError:
-            # Another request registered the same mobile number a moment ago.
+            # Another request registered the same mobile number a moment ago: nothing of
+            # this call stays (the seats taken above are given back with it).
+            db.session.rollback()
             existing = _duplicate(event, values["mobile"])
             raise ServiceError(_duplicate_message(existing, actor) if existing else _l("This mobile number is registered already."),
                                field="mobile", status=409)
-        _place(registration, event, actor)
-        fees.bill_registration(registration, actor)  # nothing unless confirmed and the category pays
         tell_delegate(registration, DELEGATE_KINDS[registration.status])
         created.append(registration)
     if actor.is_member:
