@@ -6,6 +6,7 @@ from typing import Any, Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..core.errors import ServiceError
@@ -244,6 +245,7 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
 def pending_applications() -> list[Organization]:
     return list(db.session.scalars(
         select(Organization).where(Organization.membership_status == S.applicant).order_by(Organization.id)
+        .options(selectinload(Organization.contacts))  # each card shows the main contact: one query, not one each
     ))
 
 

@@ -248,13 +248,15 @@ def my_organization():
     return redirect(url_for("members.organization_detail", org_id=current_user.organization_id))
 
 
+DIRECTORY_PAGE = 100
+
+
 @bp.route("/members")
 @cacheable(services.directory_stamp)
 def directory():
     """Public: active members with their public details only."""
-    orgs = db.session.scalars(
-        select(Organization).where(Organization.membership_status == MembershipStatus.active)
-        .order_by(tier_rank(), Organization.name_key)
-    ).all()
-    return render_template("members/directory.html", orgs=orgs, tiers=translated(TIER_LABELS),
+    # Pages of 100: at thousands of members one page of all of them costs time and bytes in proportion.
+    page = paginate(select(Organization).where(Organization.membership_status == MembershipStatus.active)
+                    .order_by(tier_rank(), Organization.name_key, Organization.id), per_page=DIRECTORY_PAGE)
+    return render_template("members/directory.html", orgs=page.items, page=page, tiers=translated(TIER_LABELS),
                            kinds=translated(KIND_LABELS))

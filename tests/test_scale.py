@@ -1,0 +1,82 @@
+"""Lists at the scale of a national congress (issue 21 item 5): the pages that
+grew with the directory or the delegates stay the same size in statements, and
+what moved to keep them so (the quota form, the public directory's pages) still
+works. benchmarks/scale.py measures the same at 100,000 registrations."""
+import re
+
+from alliance_app.members.models import MembershipStatus
+from alliance_app.members.views import DIRECTORY_PAGE
+from alliance_app.registrations.models import EventQuota
+
+from . import factories
+from .conftest import login, statements_sent
+
+
+def _more_delegates(meeting, staff, organizations, n):
+    for i in range(n):
+        factories.registration(meeting, staff, organizations[i % len(organizations)], f"代表{i:03d}")
+
+
+def test_registration_list_sends_the_same_statements_whatever_the_directory(client, people, db):
+    meeting = people.meeting.event
+    meeting.capacity = 1000
+    db.session.add(EventQuota(event_id=meeting.id, organization_id=people.org_b.id, quota=10, seats_taken=0))
+    db.session.commit()
+    login(client, people.staff)
+    url = f"/admin/events/{meeting.id}/registrations"
+    few, few_statements = statements_sent(db, lambda: client.get(url))
+    organizations = [factories.organization(f"规模单位{n:03d}有限公司") for n in range(40)]
+    _more_delegates(meeting, people.staff, organizations, 120)
+    for org in organizations[:3]:
+        db.session.add(EventQuota(event_id=meeting.id, organization_id=org.id, quota=10, seats_taken=0))
+    db.session.commit()
+    many, many_statements = statements_sent(db, lambda: client.get(url))
+    text = many.get_data(as_text=True)
+    assert "代表000" in text and "规模单位002有限公司: 0 / 10" in text  # the quotas are still listed
+    assert len(few_statements) == len(many_statements), many_statements
+    # No select of every organization on the list page: its options do not grow with the directory.
+    assert text.count("<option") == few.get_data(as_text=True).count("<option")
+    assert "规模单位039有限公司</option>" not in text
+
+
+def test_quotas_are_set_on_their_own_page(client, people, db):
+    meeting = people.meeting.event
+    login(client, people.staff)
+    page = client.get(f"/admin/events/{meeting.id}/quotas")
+    assert page.status_code == 200
+    assert re.search(rf'<option value="{people.org_b.id}">乙单位有限公司</option>', page.get_data(as_text=True))
+    saved = client.post(f"/admin/events/{meeting.id}/quotas",
+                        data={"organization_id": str(people.org_b.id), "quota": "5"}, follow_redirects=True)
+    assert saved.request.path == f"/admin/events/{meeting.id}/quotas"
+    assert "乙单位有限公司: 0 / 5" in saved.get_data(as_text=True)
+    refused = client.post(f"/admin/events/{meeting.id}/quotas",
+                          data={"organization_id": str(people.org_b.id), "quota": "many"}, follow_redirects=True)
+    assert "请选择单位并输入整数。" in refused.get_data(as_text=True)
+    assert db.session.query(EventQuota).filter_by(organization_id=people.org_b.id).one().quota == 5
+    # The list page links to it.
+    listing = client.get(f"/admin/events/{meeting.id}/registrations").get_data(as_text=True)
+    assert f'href="/admin/events/{meeting.id}/quotas"' in listing
+
+
+def test_applications_page_loads_contacts_in_one_query(client, people, db):
+    login(client, people.staff)
+    few, few_statements = statements_sent(db, lambda: client.get("/admin/applications"))
+    for n in range(15):
+        org = factories.organization(f"申请单位{n:02d}有限公司", membership_status=MembershipStatus.applicant)
+        factories.contact(org, f"联系人{n:02d}", mobile=f"1380000{n:04d}", is_main=True)
+    many, many_statements = statements_sent(db, lambda: client.get("/admin/applications"))
+    assert "联系人14 13800000014" in many.get_data(as_text=True)
+    assert len(few_statements) == len(many_statements), many_statements
+
+
+def test_public_directory_comes_in_pages(client, people, db):
+    for n in range(DIRECTORY_PAGE + 5):
+        factories.organization(f"会员单位{n:03d}有限公司", tier="member")
+    first = client.get("/members").get_data(as_text=True)
+    rows = first.count("<tr>") - 1  # the header row
+    assert rows == DIRECTORY_PAGE
+    second = client.get("/members?page=2").get_data(as_text=True)
+    assert second.count("<tr>") - 1 == DIRECTORY_PAGE + 2 + 5 - DIRECTORY_PAGE  # 甲, 乙 and the 105 new ones
+    names = set(re.findall(r"会员单位\d{3}有限公司|[甲乙]单位有限公司", first + second))
+    assert len(names) == DIRECTORY_PAGE + 5 + 2  # every member once, over the two pages
+    assert 'href="/members?page=2"' in first
