@@ -7,6 +7,7 @@ import re
 from alliance_app.members.models import MembershipStatus
 from alliance_app.members.views import DIRECTORY_PAGE
 from alliance_app.registrations.models import EventQuota
+from alliance_app.registrations.views import ORGANIZATIONS_SHOWN
 
 from . import factories
 from .conftest import login, statements_sent
@@ -37,6 +38,11 @@ def test_registration_list_sends_the_same_statements_whatever_the_directory(clie
     # No select of every organization on the list page: its options do not grow with the directory.
     assert text.count("<option") == few.get_data(as_text=True).count("<option")
     assert "规模单位039有限公司</option>" not in text
+    # The figures by organization show the 30 largest delegations, and say how many more there are.
+    figures = text[text.index("<details"):text.index("</details>")]
+    by_organization = figures[figures.index('<div class="col-md-8">'):]
+    assert by_organization.count("<tr>") - 1 == ORGANIZATIONS_SHOWN  # less the header row
+    assert "另有 11 家单位" in figures  # 41 organizations: 甲单位 and the 40 new ones
 
 
 def test_quotas_are_set_on_their_own_page(client, people, db):
