@@ -230,6 +230,8 @@ def targets(data):
         ("api-registrations", "api-staff", f"/api/v1/events/{m}/registrations", None),
         ("api-registrations-last", "api-staff",
          lambda c: f"/api/v1/events/{m}/registrations?per_page=100&page={last(c['meeting'], 100)}", None),
+        ("api-registrations-cursor-last", "api-staff",
+         lambda c: f"/api/v1/events/{m}/registrations?per_page=100&after={c['meeting_cursor']}", None),
         ("api-registrations-member", "api-member", f"/api/v1/events/{m}/registrations", None),
         ("api-agreements", "api-staff", "/api/v1/agreements", None),
         ("api-agreements-last", "api-staff",
@@ -247,12 +249,19 @@ def counts_for(app, data):
     from sqlalchemy import func, select
 
     from alliance_app.extensions import db
+    from alliance_app.api.keyset import encode
     from alliance_app.registrations.models import Registration
 
     counts = sizes(app)
     with app.app_context():
         counts["meeting"] = db.session.scalar(select(func.count()).select_from(Registration)
                                               .where(Registration.event_id == data["meeting_id"]))
+        # The cursor of the last full page: the row before it, as next_cursor would give it.
+        before = db.session.execute(
+            select(Registration.created_at, Registration.id).where(Registration.event_id == data["meeting_id"])
+            .order_by(Registration.created_at, Registration.id)
+            .offset((counts["meeting"] // 100 - 1) * 100 - 1).limit(1)).one_or_none()
+        counts["meeting_cursor"] = encode(tuple(before)) if before else ""
     return counts
 
 

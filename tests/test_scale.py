@@ -4,6 +4,8 @@ what moved to keep them so (the quota form, the public directory's pages) still
 works. benchmarks/scale.py measures the same at 100,000 registrations."""
 import re
 
+import pytest
+
 from alliance_app.members.models import MembershipStatus
 from alliance_app.members.views import DIRECTORY_PAGE
 from alliance_app.registrations.models import EventQuota
@@ -86,3 +88,95 @@ def test_public_directory_comes_in_pages(client, people, db):
     names = set(re.findall(r"会员单位\d{3}有限公司|[甲乙]单位有限公司", first + second))
     assert len(names) == DIRECTORY_PAGE + 5 + 2  # every member once, over the two pages
     assert 'href="/members?page=2"' in first
+
+
+# --- keyset pages of the API's registration list ---------------------------------------------------
+
+def _walk(client, url, headers, per_page):
+    """Every page by `after`, from the first; the ids in the order answered."""
+    ids, after, pages = [], None, 0
+    while True:
+        answer = client.get(url, query_string={"per_page": per_page, **({"after": after} if after else {})},
+                            headers=headers)
+        assert answer.status_code == 200, answer.get_json()
+        body = answer.get_json()
+        ids += [item["id"] for item in body["items"]]
+        pages += 1
+        after = body["next_cursor"]
+        if after is None:
+            return ids, pages, body
+
+
+def test_registration_pages_by_cursor_walk_the_list_once_with_equal_times(client, people, db):
+    from sqlalchemy import update
+
+    from alliance_app.registrations.models import Registration
+
+    meeting = people.meeting.event
+    meeting.capacity = 1000
+    db.session.commit()
+    for i in range(10):
+        factories.registration(meeting, people.staff, people.org_b if i % 2 else people.org_a, f"代表{i}")
+    # A registration rush: four delegates in the same instant, between others.
+    ids = db.session.scalars(select_ids(meeting.id)).all()
+    same = ids[3:7]
+    moment = db.session.get(Registration, ids[3]).created_at
+    db.session.execute(update(Registration).where(Registration.id.in_(same)).values(created_at=moment))
+    db.session.commit()
+    expected = [r.id for r in sorted(db.session.query(Registration).filter_by(event_id=meeting.id),
+                                     key=lambda r: (r.created_at, r.id))]
+    headers = {"Authorization": f"Bearer {factories.token(people.staff)}"}
+    url = f"/api/v1/events/{meeting.id}/registrations"
+    for per_page in (1, 2, 3, 4, 100):
+        walked, pages, last = _walk(client, url, headers, per_page)
+        assert walked == expected, per_page  # no gap, no repeat, in registration order
+        assert pages == -(-len(expected) // per_page) and last["total"] == len(expected)
+        assert last["page"] == (1 if pages == 1 else None)  # a page asked by cursor has no number
+    # The page numbers still work, give the same rows, and a cursor to go on from.
+    by_page = client.get(url, query_string={"per_page": 4, "page": 2}, headers=headers).get_json()
+    assert [i["id"] for i in by_page["items"]] == expected[4:8] and by_page["page"] == 2
+    after = client.get(url, query_string={"per_page": 4, "after": by_page["next_cursor"]}, headers=headers)
+    assert [i["id"] for i in after.get_json()["items"]] == expected[8:]
+    # A member walks its own organization's rows only.
+    member = {"Authorization": f"Bearer {factories.token(people.member_b)}"}
+    own, _pages, _last = _walk(client, url, member, 2)
+    assert own == [i for i in expected if db.session.get(Registration, i).organization_id == people.org_b.id]
+
+
+def select_ids(event_id):
+    from sqlalchemy import select
+
+    from alliance_app.registrations.models import Registration
+
+    return select(Registration.id).where(Registration.event_id == event_id).order_by(Registration.id)
+
+
+@pytest.mark.parametrize("after", ["nonsense", "W10", "WyJ4IiwxXQ", "WzEsMl0", "WyIyMDI3LTAxLTAxVDAwOjAwOjAwIiwxXQ",
+                                   "WyIyMDI3LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwiMSJd", "!!!"])
+def test_a_cursor_not_from_the_list_is_refused_at_its_field(client, people, after):
+    headers = {"Authorization": f"Bearer {factories.token(people.staff)}"}
+    answer = client.get(f"/api/v1/events/{people.meeting.event.id}/registrations", query_string={"after": after},
+                        headers=headers)
+    assert answer.status_code == 422
+    assert list(answer.get_json()["errors"]) == ["after"]
+
+
+def test_deep_cursor_pages_send_the_statements_of_the_first(client, people, db):
+    meeting = people.meeting.event
+    meeting.capacity = 1000
+    db.session.commit()
+    for i in range(12):
+        factories.registration(meeting, people.staff, people.org_a, f"代表{i}")
+    headers = {"Authorization": f"Bearer {factories.token(people.staff)}"}
+    url = f"/api/v1/events/{meeting.id}/registrations"
+    client.get(url, headers=headers)  # the token's first use is stamped (an UPDATE) once
+    first, first_statements = statements_sent(db, lambda: client.get(url, query_string={"per_page": 3},
+                                                                      headers=headers))
+    cursor = first.get_json()["next_cursor"]
+    for _ in range(2):
+        cursor = client.get(url, query_string={"per_page": 3, "after": cursor}, headers=headers).get_json()[
+            "next_cursor"]
+    deep, deep_statements = statements_sent(db, lambda: client.get(url, query_string={"per_page": 3, "after": cursor},
+                                                                    headers=headers))
+    assert len(deep.get_json()["items"]) == 3
+    assert len(first_statements) == len(deep_statements), deep_statements
