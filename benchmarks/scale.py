@@ -269,9 +269,9 @@ def shown(response) -> int:
     """Rows the answer shows: an API page's items, an HTML page's table rows (or cards)."""
     if response.is_json:
         return len(response.get_json().get("items", []))
-    text = response.get_data(as_text=True)
     if response.mimetype != "text/html":
         return 0
+    text = response.get_data(as_text=True)
     rows = text.count("<tr") - text.count("<thead")
     return rows if rows > 0 else text.count('class="card mb-3"')
 
