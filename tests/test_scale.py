@@ -180,3 +180,19 @@ def test_deep_cursor_pages_send_the_statements_of_the_first(client, people, db):
                                                                     headers=headers))
     assert len(deep.get_json()["items"]) == 3
     assert len(first_statements) == len(deep_statements), deep_statements
+
+
+def test_applications_come_in_pages(client, people, db):
+    from alliance_app.members.views import APPLICATIONS_PAGE
+
+    for n in range(APPLICATIONS_PAGE + 3):
+        factories.organization(f"排队申请单位{n:03d}有限公司", membership_status=MembershipStatus.applicant)
+    login(client, people.staff)
+    first = client.get("/admin/applications").get_data(as_text=True)
+    second = client.get("/admin/applications?page=2").get_data(as_text=True)
+    assert first.count('class="card mb-3"') == APPLICATIONS_PAGE and 'href="/admin/applications?page=2"' in first
+    # people.applicant and the 53 new ones, oldest first, each once.
+    assert second.count('class="card mb-3"') == 4 and "排队申请单位052有限公司" in second
+    names = re.findall(r"排队申请单位\d{3}有限公司|申请中单位有限公司", first + second)
+    assert len(names) == len(set(names)) == APPLICATIONS_PAGE + 4
+    assert names[0] == "申请中单位有限公司"

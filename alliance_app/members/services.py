@@ -242,11 +242,10 @@ def submit_application(org_data: Mapping[str, Any], contact_data: Mapping[str, A
     return org, user
 
 
-def pending_applications() -> list[Organization]:
-    return list(db.session.scalars(
-        select(Organization).where(Organization.membership_status == S.applicant).order_by(Organization.id)
-        .options(selectinload(Organization.contacts))  # each card shows the main contact: one query, not one each
-    ))
+def pending_applications() -> Select:
+    """Oldest first; each card shows the main contact: selectin-loaded, one query and not one per card."""
+    return (select(Organization).where(Organization.membership_status == S.applicant).order_by(Organization.id)
+            .options(selectinload(Organization.contacts)))
 
 
 def approve_application(org: Organization, actor, *, tier: Tier | None = None, reason: str = "") -> None:
