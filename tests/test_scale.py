@@ -196,3 +196,27 @@ def test_applications_come_in_pages(client, people, db):
     names = re.findall(r"排队申请单位\d{3}有限公司|申请中单位有限公司", first + second)
     assert len(names) == len(set(names)) == APPLICATIONS_PAGE + 4
     assert names[0] == "申请中单位有限公司"
+
+
+def test_public_events_come_in_pages(client, people, db):
+    from datetime import datetime, timedelta, timezone
+
+    from alliance_app.events.models import Event, EventStatus
+    from alliance_app.events.views import PUBLIC_EVENTS_PAGE
+
+    start = datetime(2020, 1, 1, 1, tzinfo=timezone.utc)
+    for n in range(PUBLIC_EVENTS_PAGE + 2):  # two of them at the same time
+        moment = start.replace(year=2020 + min(n, PUBLIC_EVENTS_PAGE))
+        db.session.add(Event(slug=f"page-event-{n}", title=f"往届会议{n:02d}", starts_at=moment,
+                             ends_at=moment + timedelta(hours=8), status=EventStatus.published))
+    db.session.add(Event(slug="page-draft", title="草稿会议", starts_at=start,
+                         ends_at=start + timedelta(hours=8), status=EventStatus.draft))
+    db.session.commit()
+    few, few_statements = statements_sent(db, lambda: client.get("/events?page=2"))
+    first, first_statements = statements_sent(db, lambda: client.get("/events"))
+    titles = re.findall(r"往届会议\d{2}|草稿会议", first.get_data(as_text=True) + few.get_data(as_text=True))
+    # The meeting of the people fixture (2027) first, then the 22 by date; the draft never; each once.
+    assert first.get_data(as_text=True).count('class="card h-100"') == PUBLIC_EVENTS_PAGE
+    assert len(titles) == len(set(titles)) == PUBLIC_EVENTS_PAGE + 2 and "草稿会议" not in titles
+    assert 'href="/events?page=2"' in first.get_data(as_text=True)
+    assert len(few_statements) == len(first_statements)
