@@ -198,3 +198,19 @@ def test_each_operation_keeps_its_contract(document_and_endpoints, key):
     operation = document["paths"][path.removeprefix("site:") if path.startswith("site:") else "/api/v1" + path][
         method.lower()]
     assert (endpoints[key], *_described(operation)) == OPERATIONS[key]
+
+
+# Lists paged by cursor as well as by number (issue 21 item 5): their query parameters and page schema.
+KEYSET_LISTS = {("GET", "/events/{event_id}/registrations"): "RegistrationPage"}
+
+
+@pytest.mark.parametrize("key", list(KEYSET_LISTS), ids=lambda key: f"{key[0]} {key[1]}")
+def test_keyset_lists_document_the_cursor(document_and_endpoints, key):
+    document, _endpoints = document_and_endpoints
+    method, path = key
+    operation = document["paths"]["/api/v1" + path][method.lower()]
+    parameters = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+    assert {"page", "per_page", "after"} <= set(parameters)
+    assert parameters["after"]["schema"]["type"] == "string" and "next_cursor" in parameters["after"]["description"]
+    page = document["components"]["schemas"][KEYSET_LISTS[key]]["properties"]
+    assert page["next_cursor"]["type"] == "string" and {"items", "page", "per_page", "total"} <= set(page)

@@ -259,6 +259,7 @@ AUTHZ_ROWS = {
     ("registrations.staff_register", "POST"): ("/admin/events/{event_id}/registrations/new",
                                                dict(S_PAGE, staff=422, admin=422)),
     ("registrations.confirm", "POST"): ("/registrations/{registration_id}/confirm", S_ACTION),
+    ("registrations.quota", "GET"): ("/admin/events/{event_id}/quotas", S_PAGE),
     ("registrations.quota", "POST"): ("/admin/events/{event_id}/quotas", S_ACTION),
     ("registrations.export", "GET"): ("/admin/events/{event_id}/registrations/export.xlsx", S_PAGE),
     ("registrations.badges", "GET"): ("/admin/events/{event_id}/badges.pdf", S_PAGE),

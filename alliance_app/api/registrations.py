@@ -13,6 +13,8 @@ Access (bearer token; no token → 401):
 * POST /registrations/<id>/check-in: the secretariat; idempotent, the answer
   says whether this call checked the delegate in or when it happened before.
 """
+from datetime import datetime
+
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
@@ -28,7 +30,8 @@ from ..registrations.answers import answers_dict
 from ..registrations.models import DelegateCategory, Registration, RegistrationStatus
 from ..registrations.question_models import RegistrationAnswer
 from . import API_PREFIX
-from .common import PageArgsSchema, PageSchema, StrictSchema, paginated
+from .common import StrictSchema
+from .keyset import KeysetPageSchema, cursor_args, keyset_paginated
 from .fields import INTEGER_ERRORS, Choice, OrganizationRefSchema, Text, in_range
 from .resource import Lookup, operation_for
 
@@ -75,7 +78,7 @@ class RegistrationSchema(ma.Schema):
                                          'numbers masked'})
 
 
-class RegistrationPageSchema(PageSchema):
+class RegistrationPageSchema(KeysetPageSchema):
     items = ma.fields.List(ma.fields.Nested(RegistrationSchema))
 
 
@@ -101,7 +104,11 @@ class RegistrationCreateSchema(StrictSchema):
                                         metadata={"description": "Secretariat only; members register their own"})
 
 
-class RegistrationListArgsSchema(PageArgsSchema):
+# Registration order: created_at, then the id (several delegates may register in the same instant).
+LIST_ORDER = (Registration.created_at, Registration.id)
+
+
+class RegistrationListArgsSchema(cursor_args((datetime, int))):
     status = Choice(STATUSES, "Only this status")
 
 
@@ -116,7 +123,11 @@ class EventRegistrations(MethodView):
     @operation(access=login_required, load=VISIBLE_EVENT, query=RegistrationListArgsSchema,
                response=RegistrationPageSchema, errors=(401, 404))
     def get(self, args, event):
-        """The event's registrations the caller may see, in registration order."""
+        """The event's registrations the caller may see, in registration order.
+
+        Pages by `page` and `per_page`, or, for long lists, by `after`: the
+        `next_cursor` of the page before (the same time on the last page as on
+        the first)."""
         query = select(Registration).where(Registration.event_id == event.id).options(
             selectinload(Registration.organization), selectinload(Registration.sessions),
             selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
@@ -124,7 +135,7 @@ class EventRegistrations(MethodView):
             query = query.where(Registration.organization_id == current_user.member_organization_id)
         if args.get("status"):
             query = query.where(Registration.status == RegistrationStatus(args["status"]))
-        return paginated(query.order_by(Registration.created_at, Registration.id), args["page"], args["per_page"])
+        return keyset_paginated(query, LIST_ORDER, lambda r: (r.created_at, r.id), args)
 
     @operation(access=login_required, load=VISIBLE_EVENT, body=RegistrationCreateSchema,
                response=RegistrationSchema, status=201, keep_loaded=True,

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as orm_event
-from sqlalchemy import bindparam, func, inspect, or_, select
+from sqlalchemy import Select, bindparam, func, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.db import utcnow
@@ -187,9 +187,10 @@ def remove_organizer(organizer: EventOrganizer, actor=None) -> None:
     db.session.flush()
 
 
-def published_events() -> list[Event]:
-    return list(db.session.scalars(
-        select(Event).where(Event.status == EventStatus.published).order_by(Event.starts_at.desc())))
+def published_events() -> Select:
+    """The public list, the latest first (the id orders events that start together, for stable pages)."""
+    return select(Event).where(Event.status == EventStatus.published).order_by(Event.starts_at.desc(),
+                                                                                Event.id.desc())
 
 
 # The whole programme in one query per level (organizers, sessions, items,

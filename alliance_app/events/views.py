@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..core.conditional import cacheable
 from ..core.downloads import download_response
 from ..core.i18n import translated
+from ..core.params import paginate
 from . import bp, services
 from .documents import calendar_bytes, program_pdf
 from .labels import KIND_LABELS, PART_LABELS, REGISTRATION_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -19,10 +20,14 @@ def _visible_event(slug: str):
     return event
 
 
+PUBLIC_EVENTS_PAGE = 20
+
+
 @bp.route("/events")
 def public_list():
-    return render_template("events/list.html", events=services.published_events(),
-                           registration=REGISTRATION_LABELS)
+    # Pages of 20: the list grows by every event ever held.
+    page = paginate(services.published_events(), per_page=PUBLIC_EVENTS_PAGE)
+    return render_template("events/list.html", events=page.items, page=page, registration=REGISTRATION_LABELS)
 
 
 @bp.route("/events/<slug>")

@@ -48,6 +48,9 @@ class Organization(TimestampMixin, db.Model):
     __tablename__ = "organizations"
     __audited__ = True
     __audit_ignore__ = frozenset({"name_key"})
+    # The public directory's change stamp (max(updated_at), count) reads this index, not the table,
+    # on every request and every 304 (benchmarks/RESULTS.md, issue 21 item 5).
+    __table_args__ = (Index("ix_organizations_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

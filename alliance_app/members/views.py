@@ -199,10 +199,14 @@ def application_status():
     return render_template("members/application.html", org=org, statuses=STATUS_LABELS)
 
 
+APPLICATIONS_PAGE = 50  # cards with two forms each: about 2 ms a card
+
+
 @bp.route("/admin/applications")
 @secretariat_required
 def application_list():
-    return render_template("members/applications.html", applications=services.pending_applications(),
+    page = paginate(services.pending_applications(), per_page=APPLICATIONS_PAGE)
+    return render_template("members/applications.html", applications=page.items, page=page,
                            approve_form=ApproveForm(formdata=None), reject_form=RejectForm(formdata=None),
                            kinds=KIND_LABELS)
 
@@ -250,18 +254,22 @@ def my_organization():
     return redirect(url_for("members.organization_detail", org_id=current_user.organization_id))
 
 
+DIRECTORY_PAGE = 100
+
+
 @lru_cache(maxsize=1)
 def _directory_statement():
     """Built once: the CASE of the tiers and the statement's cache key, made on
     each request, cost more than the query (benchmarks/pages.py, issue 21 item 4)."""
     return (select(Organization).where(Organization.membership_status == MembershipStatus.active)
-            .order_by(tier_rank(), Organization.name_key))
+            .order_by(tier_rank(), Organization.name_key, Organization.id))
 
 
 @bp.route("/members")
 @cacheable(services.directory_stamp)
 def directory():
     """Public: active members with their public details only."""
-    orgs = db.session.scalars(_directory_statement()).all()
-    return render_template("members/directory.html", orgs=orgs, tiers=translated(TIER_LABELS),
+    # Pages of 100: at thousands of members one page of all of them costs time and bytes in proportion.
+    page = paginate(_directory_statement(), per_page=DIRECTORY_PAGE)
+    return render_template("members/directory.html", orgs=page.items, page=page, tiers=translated(TIER_LABELS),
                            kinds=translated(KIND_LABELS))

@@ -50,10 +50,13 @@ class Registration(TimestampMixin, db.Model):
         Index("uq_registrations_event_mobile_active", "event_id", "mobile", unique=True,
               sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_registrations_event_status", "event_id", "status"),
+        # The lists' order (registration order within an event): read in order, no sort of the event's
+        # rows per page; it also serves every lookup by event_id alone (benchmarks/RESULTS.md, item 5).
+        Index("ix_registrations_event_created", "event_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"),
                                                            index=True)
     name: Mapped[str] = mapped_column(String(100))
