@@ -20,8 +20,10 @@ INSERT = text("INSERT INTO bare_registrations (event_id, name, mobile, category,
               "VALUES (:event_id, :name, :mobile, :category, :position, :created_at) RETURNING id")
 
 
-def make_engine(url: str):
-    if not url.startswith("sqlite"):
+def make_engine(url: str, *, served: bool = True):
+    """served=False: a plain engine for the benchmark's own process (which has the
+    app imported, whose begin hook already applies to every engine)."""
+    if not url.startswith("sqlite") or not served:
         return create_engine(url)
     engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
 

@@ -52,7 +52,7 @@ def main() -> int:
             app = app_for(url, directory / "instance")
             if args.kill_worker:
                 return kill_run(app, url, directory, args)
-            bare_register.create_table(bare_register.make_engine(url))
+            bare_register.create_table(bare_register.make_engine(url, served=False))
             env = {"ALLIANCE_LOG_REQUESTS": "false"}
             with Gunicorn(url, directory, workers=args.workers, env=env) as server, \
                     Gunicorn(url, directory, workers=args.workers, env=env, name="bare",
@@ -66,6 +66,11 @@ def compare(app, url, server, bare, args) -> int:
     of its own; the app's rows checked after each of its rounds."""
     figures = {"app": [], "bare": []}
     problems = []
+    # Not counted: each worker's first requests (imports, templates, catalogues, connections).
+    warm = load_driver.prepare(app, args.clients, tag="warm")
+    load_driver.run(server.port, warm, load_driver.delegates_for(warm, args.clients * 4))
+    warm_bare = dataclasses.replace(warm, event_id=10**6 - 1)
+    load_driver.run(bare.port, warm_bare, load_driver.delegates_for(warm_bare, args.clients * 4))
     for round_number in range(args.rounds):
         plan = load_driver.prepare(app, args.clients, tag=f"r{round_number}")
         sides = ("app", "bare") if round_number % 2 == 0 else ("bare", "app")
@@ -88,15 +93,15 @@ def compare(app, url, server, bare, args) -> int:
           f"the app at {app_rps / bare_rps:.0%} of the bare route (aim: 60 % or more)"
           + ("" if app_rps >= 0.6 * bare_rps else "  MISSED"))
     for side in ("app", "bare"):
-        print(f"  {side}: p50 {statistics.median(r['p50_ms'] for r in figures[side])} ms, "
-              f"p99 {statistics.median(r['p99_ms'] for r in figures[side])} ms (medians of the rounds)")
+        print(f"  {side}: p50 {statistics.median(r['p50_ms'] for r in figures[side]):.1f} ms, "
+              f"p99 {statistics.median(r['p99_ms'] for r in figures[side]):.1f} ms (medians of the rounds)")
     return report(problems)
 
 
 def bare_problems(url, plan, delegates) -> list[str]:
     problems = [f"bare delegate {d.number}: {a.status}" for d in delegates for a in d.attempts
                 if a.status is None or a.status >= 500]
-    engine = bare_register.make_engine(url)
+    engine = bare_register.make_engine(url, served=False)
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT count(*) FROM bare_registrations WHERE event_id = :e"),
                                     {"e": plan.event_id}).scalar_one()
