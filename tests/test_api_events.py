@@ -303,6 +303,35 @@ def test_clone_moves_everything_to_the_new_date(staff, db, people):
     assert len(original["sessions"][0]["items"][0]["participants"]) == 1
 
 
+def test_clone_asks_the_same_questions_for_its_own_dates_and_charges_the_same_fees(staff, db, people):
+    meeting = people.meeting.event  # 2027-06-16, one day
+    url = f"{EVENTS}/{meeting.id}"
+    for preset in ("accommodation", "diet"):
+        created(staff.post(f"{url}/questions", json={"preset": preset}))
+    removed = created(staff.post(f"{url}/questions", json={"key": "shoe_size", "label": "鞋码", "kind": "text"}))
+    assert staff.delete(f"/api/v1/questions/{removed['items'][0]['id']}").status_code == 204
+    fees = staff.put(f"{url}/fees", json={"fees": [
+        {"category": "enterprise", "amount_cny": "2800.00", "early_amount_cny": "2400.00", "early_until": "2027-05-31"},
+        {"category": "government", "amount_cny": "0"}]})
+    assert fees.status_code == 200, fees.get_json()
+
+    copy = created(staff.post(f"{url}/clone", json={"title": "2028年协调推进会", "slug": "meeting-2028",
+                                                     "starts_at": "2028-06-14T08:30:00+08:00"}))
+    old = staff.get(f"{url}/questions").get_json()["items"]
+    new = staff.get(f"{EVENTS}/{copy['id']}/questions").get_json()["items"]
+    assert [q["key"] for q in new] == [q["key"] for q in old] and "shoe_size" not in [q["key"] for q in new]
+    assert [q["label"] for q in new] == [q["label"] for q in old]
+    nights = {q["key"]: q for q in new}["nights"]["choices"]
+    assert [c["value"] for c in nights] == ["2028-06-13"]  # the night before the new date, not last year's
+    assert {q["key"]: q for q in old}["nights"]["choices"][0]["value"] == "2027-06-15"
+    charged = {f["category"]: f for f in staff.get(f"{EVENTS}/{copy['id']}/fees").get_json()["fees"]}
+    assert charged["enterprise"]["amount_cny"] == "2800.00" and charged["enterprise"]["early_amount_cny"] == "2400.00"
+    assert charged["enterprise"]["early_until"] == "2028-05-29"  # moved with the event (728 days later)
+    assert charged["government"]["amount_cny"] == "0.00"
+    # The original keeps its own.
+    assert len(staff.get(f"{url}/fees").get_json()["fees"]) == 2
+
+
 # --- who sees what --------------------------------------------------------------------------------
 
 def test_drafts_and_cancelled_events_are_the_secretariats(staff, member, anon, db, people):

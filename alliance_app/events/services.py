@@ -147,8 +147,19 @@ def clone_event(event: Event, data: Mapping[str, Any], actor=None) -> Event:
             new_session.items.append(AgendaItem(starts_at=moved(item.starts_at), ends_at=moved(item.ends_at),
                                                 kind=item.kind, title=item.title, description=item.description,
                                                 position=item.position))
+    _copy_questions_and_fees(event, copy, shift)
     db.session.flush()
     return copy
+
+
+def _copy_questions_and_fees(event: Event, copy: Event, shift) -> None:
+    """Next year's meeting asks the same 回执 questions and charges the same fees
+    until someone changes them."""
+    from ..finance.fees import copy_fees
+    from ..registrations.question_services import copy_questions
+
+    copy_questions(event, copy)
+    copy_fees(event, copy, shift)
 
 
 # --- organizers ----------------------------------------------------------------------------------

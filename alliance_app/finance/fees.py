@@ -144,6 +144,14 @@ def set_event_fees(event, rows: Any, actor=None, *, replace: bool = True) -> dic
     return event_fees(event)
 
 
+def copy_fees(source, target, shift) -> None:
+    """`source`'s fees for `target` (a clone); the early-bird date moves with the event."""
+    for fee in event_fees(source).values():
+        db.session.add(EventFee(event_id=target.id, category=fee.category, amount_fen=fee.amount_fen,
+                                early_amount_fen=fee.early_amount_fen,
+                                early_until=fee.early_until + shift if fee.early_until else None))
+
+
 # --- the delegate's bill -----------------------------------------------------------------------------
 
 def active_bill(registration: Registration) -> Bill | None:

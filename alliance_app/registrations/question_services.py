@@ -243,6 +243,21 @@ PRESET_LABELS = {
 }
 
 
+def copy_questions(source: Event, target: Event) -> list[EventQuestion]:
+    """The questions still asked by `source`, for `target` (a clone): the hotel
+    nights are offered again for the new event's dates."""
+    copies = []
+    for question in questions(source):
+        values = {field: getattr(question, field) for field in (
+            "key", "label", "label_en", "help_text", "kind", "format", "choices", "required", "categories",
+            "position", "preset")}
+        if question.preset == "accommodation" and question.key == "nights":
+            values["choices"] = _nights(target)
+        copies.append(EventQuestion(event_id=target.id, **values))
+    db.session.add_all(copies)
+    return copies
+
+
 def add_preset(event: Event, name: str, actor=None) -> list[EventQuestion]:
     """The preset's questions; those the event has already (by key) are left as they are."""
     if name not in PRESETS:
