@@ -13,6 +13,7 @@ from alliance_app.registrations.models import Registration
 from alliance_app.registrations.question_models import EventQuestion, RegistrationAnswer
 
 from . import factories
+from .conftest import login
 
 AUTHZ_ROWS = {
     ("api_questions.questions", "GET"): (
@@ -94,6 +95,21 @@ def test_a_member_registers_with_answers_and_the_id_number_is_masked(client, peo
     stored = db.session.scalar(select(RegistrationAnswer.value).join(EventQuestion)
                                .where(EventQuestion.key == "id_number"))
     assert stored == VALID_RIC  # kept whole for the hotel list
+
+
+def test_the_members_delegate_list_shows_what_each_answered_with_the_id_number_masked(client, people, asked):
+    response = client.post(f"/api/v1/events/{asked.id}/registrations", headers=bearer(people.member_a), json=delegate(
+        "王五", "13800000101", room_type="标间", diet="halal", id_number=VALID_RIC, visit="b"))
+    assert response.status_code == 201, response.get_json()
+    plain = client.post(f"/api/v1/events/{asked.id}/registrations", headers=bearer(people.member_a),
+                        json=delegate("赵六", "13800000102", visit="a"))
+    assert plain.status_code == 201, plain.get_json()
+    login(client, people.member_a)
+    page = client.get("/my/registrations").get_data(as_text=True)
+    row = page[page.index("王五"):page.index("赵六")]
+    assert "房型：标间" in row and "参观企业：乙工厂" in row and "清真" in row
+    assert "110***********002X" in row and VALID_RIC not in page
+    assert "参观企业：甲工厂" in page[page.index("赵六"):]
 
 
 @pytest.mark.parametrize("answers, field", [

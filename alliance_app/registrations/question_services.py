@@ -43,6 +43,18 @@ def questions(event: Event, *, with_removed: bool = False) -> list[EventQuestion
     return list(db.session.scalars(_QUESTIONS[with_removed], {"event_id": event.id}))
 
 
+def questions_of_events(events) -> dict[int, list[EventQuestion]]:
+    """The questions still asked by each of several events, in one statement."""
+    ids = [event.id for event in events]
+    out: dict[int, list[EventQuestion]] = {}
+    if ids:
+        for question in db.session.scalars(select(EventQuestion).where(
+                EventQuestion.event_id.in_(ids), EventQuestion.removed_at.is_(None))
+                .order_by(EventQuestion.event_id, EventQuestion.position, EventQuestion.id)):
+            out.setdefault(question.event_id, []).append(question)
+    return out
+
+
 def _clean_choices(problems: Problems, raw: Any) -> list[dict]:
     if not isinstance(raw, (list, tuple)):
         problems.add("choices", _l("Expected a list of choices."))

@@ -124,15 +124,19 @@ def _renumber(name: str, indexed: list[int]) -> str:
 def mine():
     registrations = db.session.scalars(
         select(Registration).where(Registration.organization_id == current_user.member_organization_id)
-        .options(selectinload(Registration.event), selectinload(Registration.sessions))
+        .options(selectinload(Registration.event), selectinload(Registration.sessions),
+                 selectinload(Registration.answers))
         .order_by(Registration.event_id.desc(), Registration.created_at)).all()
     by_event: dict = {}
     for registration in registrations:
         by_event.setdefault(registration.event, []).append(registration)
+    # What each delegate answered (rooms, arrival, diet...), so a mistake is seen before the meeting.
+    asked = question_services.questions_of_events(by_event)
+    answered = {r.id: event_answers.display_rows(asked.get(r.event_id, []), r) for r in registrations}
     open_events = db.session.scalars(select(Event).where(Event.status == EventStatus.published)
                                      .order_by(Event.starts_at)).all()
     open_events = [e for e in open_events if e.registration_state().value == "open"]
-    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events,
+    return render_template("registrations/mine.html", by_event=by_event, open_events=open_events, answered=answered,
                            fee_bills=bills_by_registration(r.id for r in registrations), **LABELS)
 
 
