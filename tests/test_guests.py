@@ -191,12 +191,12 @@ def test_the_guest_page_asks_the_questions_and_refuses_bad_answers_at_the_field(
     made = invite(client, people, name="王教授")
     page = client.get(f"/invite/{made['code']}")
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and 'value="王教授"' in text and 'name="answers.diet_note"' in text
+    assert page.status_code == 200 and 'value="王教授"' in text and 'name="answers-diet_note"' in text
     missing = client.post(f"/invite/{made['code']}", data={"name": "王教授", "mobile": "13700000031"})
     assert missing.status_code == 422 and "must be answered" in missing.get_data(as_text=True)
     assert count(db) == 1
     done = client.post(f"/invite/{made['code']}", data={"name": "王教授", "mobile": "13700000031",
-                                                         "answers.diet_note": "素食"})
+                                                         "answers-diet_note": "素食"})
     assert done.status_code == 200 and "confirmed" in done.get_data(as_text=True)
     registration = db.session.scalar(select(Registration).where(Registration.mobile == "13700000031"))
     assert registration.answers[0].value == "素食"

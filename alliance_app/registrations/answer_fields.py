@@ -1,7 +1,7 @@
-"""The event's questions as inputs of the registration forms (the member's
-multi-delegate form, the secretariat's form, the edit form): read back as the
-raw answers the service validates, each problem shown at its input. The inputs
-are named `<prefix>answers-<key>`; the service's problems come as
+"""The event's questions as inputs of every registration form (the member's
+multi-delegate form, the secretariat's form, the edit form, the guests' forms and
+the substitute's): read back as the raw answers the service validates, each
+problem shown at its input. The inputs are named `<prefix>answers-<key>`; the service's problems come as
 `<prefix>answers.<key>`."""
 from typing import Any
 

@@ -13,7 +13,7 @@ from ..events.services import event_by_slug
 from ..extensions import db
 from ..members.services import organization_choices
 from . import question_services
-from . import bp, invitations, substitutes
+from . import answer_fields, bp, invitations, substitutes
 from .guest_forms import GuestForm, InvitationForm, PublicForm, SubstituteForm
 from .invitation_models import Invitation
 from .models import Registration
@@ -34,18 +34,6 @@ def _asked(event: Event, category=None):
     return [q for q in question_services.questions(event) if category is None or q.applies_to(category)]
 
 
-def _posted_answers(questions) -> dict:
-    """The answers as the service takes them, from inputs named answers.<key>."""
-    out = {}
-    for q in questions:
-        name = f"answers.{q.key}"
-        if q.kind.value == "multichoice":
-            out[q.key] = request.form.getlist(name)
-        elif name in request.form:
-            out[q.key] = request.form.get(name, "")
-    return out
-
-
 def _delegate_data(form, fields=("name", "position", "mobile", "email")) -> dict:
     data = {name: form[name].data for name in fields}
     if "session_ids" in form:
@@ -54,12 +42,10 @@ def _delegate_data(form, fields=("name", "position", "mobile", "email")) -> dict
 
 
 def _field_errors(form, exc: ServiceError) -> dict:
-    """Messages for the form's fields go on them; answers.<key> ones are returned; the rest on top."""
-    answer_errors = {}
-    for name, messages in exc.errors.items():
-        if name.startswith("answers."):
-            answer_errors[name] = messages
-        elif name in form and hasattr(form[name], "errors"):
+    """Messages for the form's fields go on them; the answers' are returned by input name; the rest on top."""
+    answer_errors, other = answer_fields.split_errors(exc.errors)
+    for name, messages in other.items():
+        if name in form and hasattr(form[name], "errors"):
             form[name].errors = list(form[name].errors) + messages
         else:
             form.form_errors.extend(messages)
@@ -89,7 +75,7 @@ def guest_register(code):
     posted, answer_errors, status = {}, {}, 200
     if request.method == "POST":
         status = 422
-        posted = _posted_answers(questions)
+        posted = answer_fields.read_answers(request.form, "", questions)
         if form.validate_on_submit():
             data = _delegate_data(form)
             data["answers"] = posted
@@ -126,7 +112,7 @@ def public_register(slug):
     posted, answer_errors, status = {}, {}, 200
     if request.method == "POST":
         status = 422
-        posted = _posted_answers(questions)
+        posted = answer_fields.read_answers(request.form, "", questions)
         if form.validate_on_submit():
             data = _delegate_data(form)
             data["category"] = form.category.data
@@ -241,7 +227,7 @@ def substitute(registration_id):
     posted, answer_errors, status = {}, {}, 200
     if request.method == "POST":
         status = 422
-        posted = _posted_answers(questions)
+        posted = answer_fields.read_answers(request.form, "", questions)
         if refused:
             status = 409
         elif form.validate_on_submit():

@@ -37,12 +37,12 @@ def test_an_invited_expert_registers_through_the_link(page: Page):
     expect(page.get_by_label("姓名")).to_have_value("周教授")
     page.get_by_label("手机").fill("13912345678")
     page.get_by_label("邮箱").fill("zhou@example.edu")
-    id_number = page.locator('input[name="answers.id_number"]')
+    id_number = page.locator('input[name="answers-id_number"]')
     id_number.fill("110105194912310021")  # a wrong check digit
     page.get_by_role("button", name="提交报名").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     expect(page.get_by_label("手机")).to_have_value("13912345678")  # kept for the correction
-    page.locator('input[name="answers.id_number"]').fill("11010519491231002X")
+    page.locator('input[name="answers-id_number"]').fill("11010519491231002X")
     page.get_by_role("button", name="提交报名").click()
     expect(page.get_by_text("您的报名已确认。")).to_be_visible()
 
