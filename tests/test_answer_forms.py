@@ -88,6 +88,21 @@ def test_the_member_registers_delegates_answering_the_questions(client, people, 
     assert {a.question.key: a.value for a in second.answers} == {"visit": "b", "press_pass": True}
 
 
+def test_every_form_asks_the_questions_in_the_readers_language(client, people, event, db):
+    """The forms' question macro reads the page's language (it is imported with the context)."""
+    login(client, people.member_a)
+    client.set_cookie("alliance_lang", "en")
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Site visit" in page and "Plant A" in page and "参观企业" not in page
+    client.set_cookie("alliance_lang", "zh_CN")
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "参观企业" in page and "甲工厂" in page and "Site visit" not in page
+    login(client, people.staff)
+    client.set_cookie("alliance_lang", "en")
+    page = client.get(f"/admin/events/{event.id}/registrations/new").get_data(as_text=True)
+    assert "Site visit" in page and "参观企业" not in page
+
+
 @pytest.mark.parametrize("answered, field, message", [
     ({}, "delegates-1-answers-visit", "此项必填"),
     ({"answers-visit": "c"}, "delegates-1-answers-visit", "不在可选项中"),
