@@ -125,6 +125,21 @@ def test_the_pickup_roster(client, people, event, delegates):
     assert client.get(f"/admin/events/{event.id}/pickup-roster.pdf?direction=sideways").status_code == 404
 
 
+def test_a_long_roster_is_cut_into_tables_where_a_group_begins(client, people, event, delegates, monkeypatch):
+    from alliance_app.registrations.documents import logistics as documents
+
+    login(client, people.staff)
+    whole = pdf_text(client.get(f"/admin/events/{event.id}/pickup-roster.pdf").data)
+    monkeypatch.setattr(documents, "CHUNK", 2)
+    cut = pdf_text(client.get(f"/admin/events/{event.id}/pickup-roster.pdf").data)
+    for text in (whole, cut):
+        assert [text.index(name) for name in ("张三", "李四", "王五")] == sorted(
+            text.index(name) for name in ("张三", "李四", "王五"))
+        assert "首都机场" in text and "北京南站" in text
+    # The second table starts with its day's heading again, so a page never begins without one.
+    assert whole.count("2026-12-01") < cut.count("2026-12-01")
+
+
 def test_an_event_without_questions_says_so(client, people, db):
     login(client, people.staff)
     page = client.get(f"/admin/events/{people.meeting.event.id}/logistics").get_data(as_text=True)

@@ -174,11 +174,18 @@ def roster_pdf(event, direction: str, rows: list[dict], counts: list[tuple]) -> 
                                s["centered"]))
         return build_pdf(story, title=f"{title} {event.title}", subject=event.title)
     sizes = {(d, p, w): n for d, p, w, n in counts}
-    table_rows = [[Paragraph(escape(h), centred) for h in
-                   (_("No."), _("Time"), _("Flight or train"), _("Name"), _("Mobile"), _("Organization"))]]
-    commands = list(BASE)
+    header = [Paragraph(escape(h), centred) for h in
+              (_("No."), _("Time"), _("Flight or train"), _("Name"), _("Mobile"), _("Organization"))]
+    # Tables of about CHUNK rows, cut where a group (a station's two hours) begins, as in the
+    # rooming list: one long table is re-measured at every page break (12 s at 3,000 delegates).
+    tables = []
+    table_rows, commands = [header], list(BASE)
     current_day, current_group = None, None
     for number, row in enumerate(rows, start=1):
+        key = (row["day"], row["place"], row["window"])
+        if key != current_group and len(table_rows) > CHUNK:
+            tables.append((table_rows, commands))
+            table_rows, commands, current_day = [header], list(BASE), None
         if row["day"] != current_day:
             current_day = row["day"]
             index = len(table_rows)
@@ -186,7 +193,7 @@ def roster_pdf(event, direction: str, rows: list[dict], counts: list[tuple]) -> 
             table_rows.append([para(_("%(day)s: %(n)d delegates", day=current_day, n=day_total), group)] + [""] * 5)
             commands += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), HEADER_BACKGROUND),
                          ("NOSPLIT", (0, index), (-1, index + 2))]
-        key = (row["day"], row["place"], row["window"])
+            current_group = None  # a day heading is followed by its first group's heading
         if key != current_group:
             current_group = key
             index = len(table_rows)
@@ -198,9 +205,11 @@ def roster_pdf(event, direction: str, rows: list[dict], counts: list[tuple]) -> 
         table_rows.append([Paragraph(str(number), centred), Paragraph(escape(row["at"][11:16]), centred),
                            para(row["number"], cell), para(row["name"], cell), para(row["mobile"], cell),
                            para(row["organization"], cell)])
-    table = Table(table_rows, colWidths=[w * mm for w in ROSTER_WIDTHS], repeatRows=1)
-    table.setStyle(table_style(commands))
-    story.append(table)
+    tables.append((table_rows, commands))
+    for table_rows, commands in tables:
+        table = Table(table_rows, colWidths=[w * mm for w in ROSTER_WIDTHS], repeatRows=1)
+        table.setStyle(table_style(commands))
+        story.append(table)
     return build_pdf(story, title=f"{title} {event.title}", subject=event.title)
 
 
