@@ -54,6 +54,32 @@ def _field_errors(form, exc: ServiceError) -> dict:
     return answer_errors
 
 
+class _Posted:
+    """A guest form as posted: the answers read back, their problems, the status
+    and the service's refusal, if it refused."""
+
+    def __init__(self, questions):
+        self.questions, self.answers, self.errors, self.status = questions, {}, {}, 200
+        self.refusal: ServiceError | None = None
+
+    def register(self, form, work, fields=("name", "position", "mobile", "email"), **extra):
+        """`work(data)` with the form's delegate and answers, committed; None (the
+        problems at their inputs, nothing written) when the form or the service refuses."""
+        self.status = 422
+        self.answers = answer_fields.read_answers(request.form, "", self.questions)
+        if not form.validate_on_submit():
+            return None
+        try:
+            result = work({**_delegate_data(form, fields), **extra, "answers": self.answers})
+        except ServiceError as exc:
+            db.session.rollback()
+            self.errors, self.status = _field_errors(form, exc), exc.status
+            self.refusal = exc
+            return None
+        db.session.commit()
+        return result
+
+
 def _refused(exc: ServiceError, event=None):
     return render_template("registrations/guest_refused.html", message=str(exc.message), event=event), exc.status
 
@@ -72,28 +98,18 @@ def guest_register(code):
     questions = _asked(event, invitation.category)
     form = GuestForm(data={"name": invitation.name or "", "email": invitation.email or ""})
     form.session_ids.choices = _sessions(event)
-    posted, answer_errors, status = {}, {}, 200
+    posted = _Posted(questions)
     if request.method == "POST":
-        status = 422
-        posted = answer_fields.read_answers(request.form, "", questions)
-        if form.validate_on_submit():
-            data = _delegate_data(form)
-            data["answers"] = posted
-            try:
-                registration = invitations.register_guest(invitation, data, request.remote_addr)
-            except ServiceError as exc:
-                db.session.rollback()
-                if not exc.errors and exc.status != 429:  # gone, closed or full: the form cannot help
-                    return _refused(exc, event)
-                answer_errors = _field_errors(form, exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                return render_template("registrations/guest_done.html", registration=registration, event=event,
-                                       **LABELS)
+        registration = posted.register(
+            form, lambda data: invitations.register_guest(invitation, data, request.remote_addr))
+        if registration is not None:
+            return render_template("registrations/guest_done.html", registration=registration, event=event, **LABELS)
+        refusal = posted.refusal
+        if refusal is not None and not refusal.errors and refusal.status != 429:
+            return _refused(refusal, event)  # gone, closed or full: the form cannot help
     return render_template("registrations/guest_form.html", form=form, event=event, invitation=invitation,
-                           questions=questions, values=posted, errors=answer_errors, language=_language(),
-                           **LABELS), status
+                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           **LABELS), posted.status
 
 
 @bp.route("/events/<slug>/join", methods=["GET", "POST"])
@@ -109,27 +125,15 @@ def public_register(slug):
     questions = _asked(event)
     form = PublicForm()
     form.session_ids.choices = _sessions(event)
-    posted, answer_errors, status = {}, {}, 200
+    posted = _Posted(questions)
     if request.method == "POST":
-        status = 422
-        posted = answer_fields.read_answers(request.form, "", questions)
-        if form.validate_on_submit():
-            data = _delegate_data(form)
-            data["category"] = form.category.data
-            data["answers"] = posted
-            try:
-                registration = invitations.register_public(event, data, request.remote_addr)
-            except ServiceError as exc:
-                db.session.rollback()
-                answer_errors = _field_errors(form, exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                return render_template("registrations/guest_done.html", registration=registration, event=event,
-                                       **LABELS)
+        registration = posted.register(form, lambda data: invitations.register_public(event, data, request.remote_addr),
+                                       category=form.category.data)
+        if registration is not None:
+            return render_template("registrations/guest_done.html", registration=registration, event=event, **LABELS)
     return render_template("registrations/guest_form.html", form=form, event=event, invitation=None,
-                           questions=questions, values=posted, errors=answer_errors, language=_language(),
-                           **LABELS), status
+                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           **LABELS), posted.status
 
 
 # --- the secretariat -------------------------------------------------------------------------------------
@@ -224,26 +228,16 @@ def substitute(registration_id):
         refused = str(exc.message)
     form = SubstituteForm(data={"category": registration.category.value})
     questions = _asked(registration.event)
-    posted, answer_errors, status = {}, {}, 200
-    if request.method == "POST":
-        status = 422
-        posted = answer_fields.read_answers(request.form, "", questions)
-        if refused:
-            status = 409
-        elif form.validate_on_submit():
-            data = _delegate_data(form, ("name", "position", "mobile", "email", "category"))
-            data["answers"] = posted
-            try:
-                new = substitutes.substitute(registration, data, current_user)
-            except ServiceError as exc:
-                db.session.rollback()
-                answer_errors = _field_errors(form, exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                flash(_("%(new)s replaces %(old)s: a new ticket has been issued; the old one no longer works.",
-                        new=new.name, old=registration.name), "success")
-                return redirect(_back_to(registration))
+    posted = _Posted(questions)
+    if request.method == "POST" and refused:
+        posted.answers, posted.status = answer_fields.read_answers(request.form, "", questions), 409
+    elif request.method == "POST":
+        new = posted.register(form, lambda data: substitutes.substitute(registration, data, current_user),
+                              fields=("name", "position", "mobile", "email", "category"))
+        if new is not None:
+            flash(_("%(new)s replaces %(old)s: a new ticket has been issued; the old one no longer works.",
+                    new=new.name, old=registration.name), "success")
+            return redirect(_back_to(registration))
     return render_template("registrations/substitute.html", form=form, registration=registration, refused=refused,
-                           questions=questions, values=posted, errors=answer_errors, language=_language(),
-                           **LABELS), status
+                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           **LABELS), posted.status
