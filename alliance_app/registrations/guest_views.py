@@ -1,7 +1,6 @@
 """Guests outside member organizations (invitation links, public registration),
 the secretariat's invitations and approvals, and substitutes (换人)."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -18,11 +17,6 @@ from .guest_forms import GuestForm, InvitationForm, PublicForm, SubstituteForm
 from .invitation_models import Invitation
 from .models import Registration
 from .views import LABELS, _back_to
-
-
-def _language() -> str | None:
-    locale = get_locale()
-    return locale.language if locale is not None else None
 
 
 def _sessions(event: Event):
@@ -108,7 +102,7 @@ def guest_register(code):
         if refusal is not None and not refusal.errors and refusal.status != 429:
             return _refused(refusal, event)  # gone, closed or full: the form cannot help
     return render_template("registrations/guest_form.html", form=form, event=event, invitation=invitation,
-                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           questions=questions, values=posted.answers, errors=posted.errors,
                            **LABELS), posted.status
 
 
@@ -132,7 +126,7 @@ def public_register(slug):
         if registration is not None:
             return render_template("registrations/guest_done.html", registration=registration, event=event, **LABELS)
     return render_template("registrations/guest_form.html", form=form, event=event, invitation=None,
-                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           questions=questions, values=posted.answers, errors=posted.errors,
                            **LABELS), posted.status
 
 
@@ -239,5 +233,5 @@ def substitute(registration_id):
                     new=new.name, old=registration.name), "success")
             return redirect(_back_to(registration))
     return render_template("registrations/substitute.html", form=form, registration=registration, refused=refused,
-                           questions=questions, values=posted.answers, errors=posted.errors, language=_language(),
+                           questions=questions, values=posted.answers, errors=posted.errors,
                            **LABELS), posted.status

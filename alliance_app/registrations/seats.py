@@ -2,9 +2,9 @@
 limits (not the hall's seating plan: protocol/hall.py): taking and releasing
 them, placing a registration (confirmed, pending or waitlisted) and promoting
 the waitlist when a seat is freed. Seats are taken with conditional UPDATEs
-(`... SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity`) inside a
-savepoint, so concurrent registrations never pass a limit on SQLite or
-PostgreSQL; CHECK constraints back this up. They flush, never commit."""
+(`... SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity`), a
+refused one giving back those taken before it, so concurrent registrations
+never pass a limit on SQLite or PostgreSQL; CHECK constraints back this up. They flush, never commit."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.util import identity_key
@@ -18,13 +18,6 @@ from .messages import PROMOTED, tell_delegate
 from .models import EventQuota, Registration, RegistrationStatus
 
 S = RegistrationStatus
-
-def _take(table, condition) -> bool:
-    result = db.session.execute(
-        update(table).where(condition).values(seats_taken=table.seats_taken + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
 
 def _release(table, condition) -> None:
     db.session.execute(update(table).where(condition, table.seats_taken > 0)
@@ -49,6 +42,11 @@ _TAKE_QUOTA_SEAT = update(EventQuota).where(
     .execution_options(synchronize_session=False)
 
 
+def take_session_seat(session_id: int) -> bool:
+    """One seat of a session, if it has room."""
+    return db.session.execute(_TAKE_SESSION_SEAT, {"row": session_id}).rowcount == 1
+
+
 def _try_take_seat(registration: Registration) -> bool:
     """Take a seat in the event, each chosen session and the organization's quota,
     all or none. A refused take gives back the ones taken before it, in the same
@@ -59,7 +57,7 @@ def _try_take_seat(registration: Registration) -> bool:
     if ok:
         given_back.append((Event, Event.id == registration.event_id))
     for session_id in registration.session_ids if ok else ():
-        ok = db.session.execute(_TAKE_SESSION_SEAT, {"row": session_id}).rowcount == 1
+        ok = take_session_seat(session_id)
         if not ok:
             break
         given_back.append((EventSession, EventSession.id == session_id))

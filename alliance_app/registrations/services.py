@@ -5,7 +5,7 @@ so concurrent registrations never pass a limit). They flush, never commit."""
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -22,7 +22,7 @@ from . import question_services
 from .messages import DELEGATE_KINDS, tell_delegate, tell_representative
 from .models import (ACTIVE, SEATED, DelegateCategory, EventQuota, Registration, RegistrationSession,
                      RegistrationStatus)
-from .seats import _place, _release, _release_seat, _take, _try_take_seat, promote_waitlisted
+from .seats import _place, _release, _release_seat, _try_take_seat, promote_waitlisted, take_session_seat
 
 S = RegistrationStatus
 DELEGATE_FIELDS = ("name", "position", "mobile", "email", "category", "session_ids")
@@ -259,8 +259,7 @@ def _move_sessions(registration: Registration, session_ids: list[int]) -> None:
         for session_id in set(registration.session_ids) - set(session_ids):
             _release(EventSession, EventSession.id == session_id)
         for session_id in set(session_ids) - set(registration.session_ids):
-            if not _take(EventSession, and_(EventSession.id == session_id, or_(
-                    EventSession.capacity.is_(None), EventSession.seats_taken < EventSession.capacity))):
+            if not take_session_seat(session_id):
                 session = db.session.get(EventSession, session_id)
                 raise ServiceError(_l("The session %(title)s is full.", title=session.title), field="session_ids",
                                    status=409)
