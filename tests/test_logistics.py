@@ -82,6 +82,16 @@ def test_counts_come_from_the_answers(event, delegates):
     assert meals["unanswered"] == meals["total"] - 4 and meals["other"] == [("无麸质", 1)]
 
 
+def test_one_window_counts_every_hour_in_it(people, event, delegates, db):
+    """14:xx and 15:xx are one two-hour window: one count, equal to the roster's rows."""
+    add(event, people, "孙八", "13855500006", arrival_at="2026-12-01 15:30", arrival_place="北京南站", pickup=True)
+    db.session.commit()
+    arrivals = logistics.travel_counts(event, "arrival")
+    assert ("2026-12-01", "北京南站", 14, 2) in arrivals and len(arrivals) == 2
+    listed = [(r["day"], r["place"], r["window"]) for r in logistics.roster(event, "arrival")]
+    assert {(d, p, w): n for d, p, w, n in arrivals} == {key: listed.count(key) for key in set(listed)}
+
+
 def test_roommates_are_paired_and_the_leftover_waits(event, delegates):
     rooms = logistics.rooming_list(event)
     names = [[o["name"] for o in room.occupants] for room in rooms]

@@ -200,7 +200,9 @@ def travel_counts(event: Event, direction: str) -> list[tuple[str, str, int, int
     query, place = _join(query, questions.get(place_key))
     query = _pickup_filter(query, direction, questions)
     day = func.substr(at, 1, 10)
-    window = cast(func.substr(at, 12, 2), Integer) / WINDOW_HOURS
+    # Floor division: SQLAlchemy's `/` divides integers exactly (15 / 2 = 7.5), which put
+    # 14:xx and 15:xx in two groups of one window.
+    window = cast(func.substr(at, 12, 2), Integer) // WINDOW_HOURS
     place_col = func.coalesce(place, "") if place is not None else literal("")
     rows = db.session.execute(query.with_only_columns(day, place_col, window, func.count())
                               .where(_base(event)).group_by(day, place_col, window)
